@@ -1,0 +1,25 @@
+"""transnorm: multilingual news articles in, clean aligned bilingual documents out.
+
+detect -> segment -> translate -> normalise -> write. The public API is re-exported here; heavy
+dependencies (transformers, torch, ctranslate2) are imported only by the engines that need them.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from transnorm.config import PipelineConfig, config_from_dict, load_config
+from transnorm.document import DocError, Document, Edit, Segment
+from transnorm.pipeline import Pipeline
+
+__all__ = [
+    "DocError",
+    "Document",
+    "Edit",
+    "Pipeline",
+    "PipelineConfig",
+    "Segment",
+    "__version__",
+    "config_from_dict",
+    "load_config",
+]

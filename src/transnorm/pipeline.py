@@ -1,0 +1,217 @@
+"""The runner: documents in, documents out, through the stages named in the config.
+
+A stage is a callable `Document -> Document`; a stage that needs to see many documents at once (the
+translate stage batches across documents) also has `pipe(docs) -> docs`. The runner is a loop over
+`(name, stage)` pairs that chains generators, so documents stream through with bounded memory and
+come out in input order. A stage that raises on one document turns into an error on that document's
+record; the others go on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
+from typing import Any
+
+from transnorm import __version__
+from transnorm.config import PipelineConfig
+from transnorm.document import UNDETERMINED, Document
+from transnorm.errors import E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, TransnormError
+from transnorm.langcodes import normalise_lang
+
+log = logging.getLogger(__name__)
+
+Stage = Callable[[Document], Document]
+
+# Stage name -> "module:factory". Factories take (config, resources) and return a stage.
+_STAGES = {
+    "detect": "transnorm.pipeline:DetectStage",
+    "segment": "transnorm.pipeline:SegmentStage",
+    "translate": "transnorm.translate.stage:TranslateStage",
+    "normalise": "transnorm.normalise.stage:NormaliseStage",
+}
+
+
+class Resources:
+    """Objects that several stages share and that are costly to build (built on first use)."""
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self.config = config
+
+    @cached_property
+    def detector(self) -> Any:
+        from transnorm.detect import DetectorConfig, LanguageDetector
+
+        opts = self.config.detect
+        return LanguageDetector(
+            DetectorConfig(
+                seed=opts.seed,
+                min_letters=opts.min_letters,
+                allowed=tuple(normalise_lang(x) or x for x in opts.allowed),
+                priors=dict(opts.priors) or None,
+                max_chars=opts.max_chars,
+            )
+        )
+
+
+class DetectStage:
+    """Label each document with its language and the detector's confidence."""
+
+    name = "detect"
+
+    def __init__(self, config: PipelineConfig, resources: Resources) -> None:
+        self.forced = normalise_lang(config.source_lang)
+        self.resources = resources
+
+    def __call__(self, doc: Document) -> Document:
+        if self.forced:
+            doc.lang, doc.lang_confidence = self.forced, 1.0
+            return doc
+        found = self.resources.detector.detect(doc.text)
+        doc.lang, doc.lang_confidence = found.lang, found.confidence
+        return doc
+
+
+class SegmentStage:
+    """Split each document into sentences with offsets, and label each sentence's language."""
+
+    name = "segment"
+
+    def __init__(self, config: PipelineConfig, resources: Resources) -> None:
+        self.config = config
+        self.resources = resources
+
+    def __call__(self, doc: Document) -> Document:
+        from transnorm.document import Segment
+        from transnorm.segment import split_sentences
+
+        lang = None if doc.lang == UNDETERMINED else doc.lang
+        spans = split_sentences(doc.text, lang, max_chars=self.config.segment.max_chars)
+        doc.segments = [
+            Segment(
+                index=i, start=s.start, end=s.end, source=doc.text[s.start : s.end], paragraph=s.paragraph
+            )
+            for i, s in enumerate(spans)
+        ]
+        self._label(doc)
+        return doc
+
+    def _label(self, doc: Document) -> None:
+        opts = self.config.detect
+        forced = normalise_lang(self.config.source_lang)
+        for seg in doc.segments:
+            letters = sum(ch.isalpha() for ch in seg.source)
+            if forced or not opts.per_segment or letters < opts.segment_min_letters:
+                seg.lang, seg.lang_confidence = doc.lang, doc.lang_confidence
+            else:
+                found = self.resources.detector.detect(seg.source)
+                seg.lang, seg.lang_confidence = found.lang, found.confidence
+
+
+def build_stage(name: str, config: PipelineConfig, resources: Resources) -> Stage:
+    """Build the stage registered under `name`."""
+    module_name, _, attr = _STAGES[name].partition(":")
+    factory = getattr(importlib.import_module(module_name), attr)
+    return factory(config, resources)
+
+
+class Pipeline:
+    """detect -> segment -> translate -> normalise, as configured.
+
+    >>> pipe = Pipeline(PipelineConfig(target_lang="en"))
+    >>> for doc in pipe.stream(documents): ...
+    """
+
+    def __init__(
+        self, config: PipelineConfig | None = None, *, stages: dict[str, Stage] | None = None
+    ) -> None:
+        self.config = config or PipelineConfig()
+        self.resources = Resources(self.config)
+        given = stages or {}
+        self.stages: list[tuple[str, Stage]] = [
+            (name, given[name] if name in given else build_stage(name, self.config, self.resources))
+            for name in self.config.stages
+        ]
+        self.signature = {
+            "transnorm": __version__,
+            "config": self.config.fingerprint(),
+            "target_lang": self.config.target_lang,
+        }
+
+    def stage(self, name: str) -> Stage:
+        for stage_name, stage in self.stages:
+            if stage_name == name:
+                return stage
+        raise KeyError(name)
+
+    def stream(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Process documents lazily; yields each one, in input order, once every stage has seen it."""
+        stream: Iterator[Document] = self._admit(docs)
+        for name, stage in self.stages:
+            pipe = getattr(stage, "pipe", None)
+            stream = pipe(stream) if pipe else _apply(name, stage, stream)
+        return stream
+
+    def run(self, docs: Iterable[Document]) -> list[Document]:
+        """Process documents and return them all (use `stream` for large inputs)."""
+        return list(self.stream(docs))
+
+    def __call__(self, text: str, id: str = "doc", **metadata: Any) -> Document:
+        """Process one text."""
+        return self.run([Document(id=id, text=text, metadata=metadata)])[0]
+
+    def close(self) -> None:
+        for _, stage in self.stages:
+            close = getattr(stage, "close", None)
+            if close is not None:
+                close()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _admit(self, docs: Iterable[Document]) -> Iterator[Document]:
+        limit = self.config.max_document_chars
+        for doc in docs:
+            doc.signature = {**self.signature, **doc.signature}
+            doc.target_lang = normalise_lang(self.config.target_lang)
+            if doc.failed:
+                pass
+            elif not doc.text.strip():
+                doc.add_error("read", E_EMPTY, "document is empty or contains only whitespace")
+            elif len(doc.text) > limit:
+                doc.add_error(
+                    "read",
+                    E_TOO_LARGE,
+                    f"document has {len(doc.text):,} characters, more than max_document_chars={limit:,}; "
+                    "split it or raise the limit in the config",
+                )
+            yield doc
+
+
+def _apply(name: str, stage: Stage, docs: Iterable[Document]) -> Iterator[Document]:
+    for doc in docs:
+        if not doc.failed:
+            _call_guarded(name, stage, doc)
+        yield doc
+
+
+def _call_guarded(name: str, stage: Stage, doc: Document) -> None:
+    try:
+        result = stage(doc)
+    except TransnormError as exc:
+        doc.add_error(name, exc.code, str(exc))
+        return
+    except Exception as exc:  # a bug in a stage must not lose the document: record it, go on
+        log.exception("stage %r crashed on document %r", name, doc.id)
+        doc.add_error(name, E_STAGE_CRASHED, f"stage {name!r} crashed: {type(exc).__name__}: {exc}")
+        return
+    if result is not doc:
+        raise TypeError(
+            f"stage {name!r} returned {type(result).__name__} instead of the Document it was given; "
+            "a stage must modify the document and return it"
+        )

@@ -1,0 +1,161 @@
+"""Reading input documents: text files, JSONL files, directories and standard input.
+
+Every input that should have been a document becomes exactly one `Document`, even when it cannot be
+read: a missing file, invalid UTF-8, a binary file or a malformed JSONL line yields a document that
+carries the error, so that N documents in always give N records out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from transnorm.document import Document
+from transnorm.errors import (
+    E_BAD_JSON,
+    E_BAD_RECORD,
+    E_BINARY,
+    E_INVALID_UTF8,
+    E_MISSING_FILE,
+    E_UNREADABLE,
+)
+
+STDIN = "-"
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_BINARY_SNIFF = 8192
+
+
+def read_documents(inputs: Iterable[str], *, stdin: IO[bytes] | None = None) -> Iterator[Document]:
+    """Documents from each input in turn; `-` (or no input at all) reads JSONL from standard input.
+
+    A directory is walked recursively in sorted order (hidden files skipped): `.jsonl` files give one
+    document per line, every other file is one text document whose id is its path.
+    """
+    inputs = list(inputs) or [STDIN]
+    for item in inputs:
+        if item == STDIN:
+            yield from read_jsonl_stream(stdin or sys.stdin.buffer, source="<stdin>")
+            continue
+        path = Path(item)
+        if path.is_dir():
+            for file in _walk(path):
+                yield from _read_path(file)
+        else:
+            yield from _read_path(path)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _read_path(path: Path) -> Iterator[Document]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        try:
+            with path.open("rb") as fh:
+                yield from read_jsonl_stream(fh, source=str(path))
+        except FileNotFoundError:
+            yield _error_doc(str(path), E_MISSING_FILE, f"input file not found: {path}")
+        except OSError as exc:
+            yield _error_doc(str(path), E_UNREADABLE, f"cannot read {path}: {exc.strerror or exc}")
+        return
+    yield read_text_file(path)
+
+
+def read_text_file(path: Path) -> Document:
+    """One text file as one document (id = the path as given)."""
+    doc_id = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return _error_doc(doc_id, E_MISSING_FILE, f"input file not found: {path}")
+    except IsADirectoryError:
+        return _error_doc(doc_id, E_UNREADABLE, f"{path} is a directory")
+    except OSError as exc:
+        return _error_doc(doc_id, E_UNREADABLE, f"cannot read {path}: {exc.strerror or exc}")
+    doc = decode_document(doc_id, data, metadata={"path": str(path)})
+    return doc
+
+
+def decode_document(doc_id: str, data: bytes, metadata: dict[str, Any] | None = None) -> Document:
+    """Decode raw bytes as a UTF-8 text document, or a document carrying the reason it cannot be."""
+    meta = metadata or {}
+    if b"\x00" in data[:_BINARY_SNIFF]:
+        return _error_doc(doc_id, E_BINARY, "binary file (NUL bytes found), not a text document", meta)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _error_doc(
+            doc_id,
+            E_INVALID_UTF8,
+            f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
+            "re-encode the file as UTF-8",
+            meta,
+        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Document(id=doc_id, text=text, metadata=meta)
+
+
+def read_jsonl_stream(stream: IO[bytes], *, source: str) -> Iterator[Document]:
+    """One document per non-blank JSONL line: `id`, `text`, and any other keys kept as metadata."""
+    for lineno, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        where = f"{source}:{lineno}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield _error_doc(
+                where, E_INVALID_UTF8, f"line {lineno} of {source}: invalid UTF-8 at byte {exc.start}"
+            )
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield _error_doc(
+                where,
+                E_BAD_JSON,
+                f"line {lineno} of {source}: malformed JSON: {exc.msg} (column {exc.colno})",
+            )
+            continue
+        yield document_from_json(rec, where)
+
+
+def document_from_json(rec: Any, where: str) -> Document:
+    """A document from one parsed JSON object (`id`, `text`, metadata)."""
+    if not isinstance(rec, dict):
+        return _error_doc(where, E_BAD_RECORD, f"{where}: expected a JSON object, got {type(rec).__name__}")
+    doc_id = rec.get("id")
+    doc_id = where if doc_id is None else str(doc_id)
+    metadata = {k: v for k, v in rec.items() if k not in ("id", "text")}
+    text = rec.get("text")
+    if not isinstance(text, str):
+        what = "missing" if text is None else f"a {type(text).__name__}, not a string"
+        return _error_doc(doc_id, E_BAD_RECORD, f"{where}: field 'text' is {what}", metadata)
+    doc = Document(id=doc_id, text=text, metadata=metadata)
+    if _has_surrogates(text):
+        doc.text = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+        doc.warnings.append("lone surrogate code points in 'text' were replaced by U+FFFD")
+    return doc
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _error_doc(doc_id: str, code: str, message: str, metadata: dict[str, Any] | None = None) -> Document:
+    doc = Document(id=doc_id, text="", metadata=dict(metadata or {}))
+    doc.add_error("read", code, message)
+    return doc
