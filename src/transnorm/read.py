@@ -8,7 +8,6 @@ carries the error, so that N documents in always give N records out.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -49,11 +48,14 @@ def read_documents(inputs: Iterable[str], *, stdin: IO[bytes] | None = None) -> 
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+    """Files under `root` in sorted path order (directories interleaved by name), hidden ones skipped."""
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry)
+        elif entry.is_file():
+            yield entry
 
 
 def _read_path(path: Path) -> Iterator[Document]:

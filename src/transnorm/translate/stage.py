@@ -136,7 +136,6 @@ class TranslateStage:
                 doc.add_error(
                     STAGE,
                     E_NO_SOURCE_LANG,
-                    E_STAGE_CRASHED,
                     "source language undetermined (too few letters or unknown language); "
                     "pass --from LANG to translate it anyway",
                     fatal=False,
