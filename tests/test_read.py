@@ -94,7 +94,10 @@ def test_directory_is_walked_sorted_and_recursive(tmp_path: Path) -> None:
     (tmp_path / "b" / "z.txt").write_text("zed", encoding="utf-8")
     (tmp_path / "a.txt").write_text("first", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("skip me", encoding="utf-8")
-    (tmp_path / "c.jsonl").write_text('{"id": "c1", "text": "x"}\n{"id": "c2", "text": "y"}\n', encoding="utf-8")
+    (tmp_path / "README.md").write_text("not an input", encoding="utf-8")
+    (tmp_path / "c.jsonl").write_text(
+        '{"id": "c1", "text": "x"}\n{"id": "c2", "text": "y"}\n', encoding="utf-8"
+    )
     ids = [d.id for d in read_documents([str(tmp_path)])]
     assert ids == [str(tmp_path / "a.txt"), str(tmp_path / "b" / "z.txt"), "c1", "c2"]
 

@@ -25,14 +25,18 @@ from transnorm.errors import (
 
 STDIN = "-"
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+# Files picked up when walking a directory; a file named on the command line is read whatever its name.
+DIRECTORY_SUFFIXES = (".txt", ".text", *JSONL_SUFFIXES)
 _BINARY_SNIFF = 8192
 
 
 def read_documents(inputs: Iterable[str], *, stdin: IO[bytes] | None = None) -> Iterator[Document]:
     """Documents from each input in turn; `-` (or no input at all) reads JSONL from standard input.
 
-    A directory is walked recursively in sorted order (hidden files skipped): `.jsonl` files give one
-    document per line, every other file is one text document whose id is its path.
+    A directory is walked recursively in sorted order: `.txt` files are one document each (id = path),
+    `.jsonl`/`.ndjson` files one document per line; hidden files and files with other suffixes (a
+    README, a licence) are not input documents and are skipped. A file named explicitly is always read,
+    whatever its suffix: text unless it is `.jsonl`/`.ndjson`.
     """
     inputs = list(inputs) or [STDIN]
     for item in inputs:
@@ -48,13 +52,13 @@ def read_documents(inputs: Iterable[str], *, stdin: IO[bytes] | None = None) -> 
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    """Files under `root` in sorted path order (directories interleaved by name), hidden ones skipped."""
+    """Input files under `root` in sorted path order (directories interleaved by name)."""
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
             yield from _walk(entry)
-        elif entry.is_file():
+        elif entry.is_file() and entry.suffix.lower() in DIRECTORY_SUFFIXES:
             yield entry
 
 
