@@ -1,13 +1,24 @@
 """Output writers, picked by format name from a table that imports lazily.
 
 A writer takes documents one at a time (`write`) and finishes the output in `close`, so records can
-be flushed as they complete. Text writers write to a text stream; writers that produce several files
-(Moses) take a path.
+be flushed as they complete. Most writers write one text stream; a writer listed in `_PATH_WRITERS`
+(Moses: two line-aligned files and a sidecar) creates its own files from a path prefix instead, and
+offers `abort()` to remove them when a run fails.
+
+| format | writer | output |
+|---|---|---|
+| jsonl | `jsonl.JsonlWriter` | one JSON record per document (the schema in the README) |
+| tsv | `tsv.TsvWriter` | one row per sentence pair |
+| tmx | `tmx.TmxWriter` | TMX 1.4b translation memory |
+| xliff | `xliff.XliffWriter` | XLIFF 2.1, one `<file>` per document |
+| moses | `moses.MosesWriter` | `PREFIX.src`, `PREFIX.tgt`, `PREFIX.meta.json` |
+| html | `html.HtmlWriter` | one self-contained page for reading |
 """
 
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from transnorm.document import Document
@@ -16,7 +27,13 @@ from transnorm.errors import ConfigError
 _WRITERS = {
     "jsonl": "transnorm.write.jsonl:JsonlWriter",
     "tsv": "transnorm.write.tsv:TsvWriter",
+    "tmx": "transnorm.write.tmx:TmxWriter",
+    "xliff": "transnorm.write.xliff:XliffWriter",
+    "moses": "transnorm.write.moses:MosesWriter",
+    "html": "transnorm.write.html:HtmlWriter",
 }
+# Writers that create their own files from a path (prefix) rather than writing one stream.
+_PATH_WRITERS = frozenset({"moses"})
 
 
 class Writer(Protocol):
@@ -31,11 +48,27 @@ def writer_formats() -> list[str]:
     return sorted(_WRITERS)
 
 
-def open_writer(fmt: str, stream: IO[str], **options: Any) -> Writer:
-    """A writer for `fmt` over an open text stream."""
+def writer_needs_path(fmt: str) -> bool:
+    """True for formats that write several files and so need an output path, not a stream."""
+    return fmt in _PATH_WRITERS
+
+
+def open_writer(
+    fmt: str, stream: IO[str] | None = None, *, path: str | Path | None = None, **options: Any
+) -> Writer:
+    """A writer for `fmt`: over an open text stream, or, for a path format (`moses`), at `path`."""
     target = _WRITERS.get(fmt)
     if target is None:
         raise ConfigError(f"unknown output format {fmt!r}; available: {', '.join(writer_formats())}")
     module_name, _, attr = target.partition(":")
     cls = getattr(importlib.import_module(module_name), attr)
-    return cls(stream, **options)
+    if fmt in _PATH_WRITERS:
+        if path is None or str(path) == "-":
+            raise ConfigError(
+                f"output format {fmt!r} writes several files and cannot go to standard output; "
+                "give an output path prefix with -o (e.g. -o corpus writes corpus.src and corpus.tgt)"
+            )
+        return cls(path, **options)  # type: ignore[no-any-return]
+    if stream is None:
+        raise ConfigError(f"output format {fmt!r} writes to a stream; none was given")
+    return cls(stream, **options)  # type: ignore[no-any-return]

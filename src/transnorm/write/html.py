@@ -1,0 +1,239 @@
+"""HTML: one self-contained page for people to read the aligned output.
+
+The page has a summary at the top (documents, languages, engines and models, glossary rewrites by
+rule, quality flags, errors, run signature) and then one section per document: a table whose rows
+are the sentence pairs, so source and target of a pair always start on the same line. Glossary
+rewrites are highlighted (`<mark class="rewrite">`) with the original spelling in `title` and in
+a CSS tooltip on hover; quality flags, untranslated segments and errors are shown in the row or at
+the top of the document. Every text cell has `dir="auto"` and its `lang`, so right-to-left
+scripts lay out correctly.
+
+Nothing is fetched: the stylesheet is inline and there are no scripts, images or fonts. The summary
+comes first but needs every document, so the sections are spooled and the page is assembled on
+`close`. Characters that are not allowed in HTML/XML are replaced with U+FFFD and flagged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+from typing import IO
+
+from transnorm.document import UNDETERMINED, Document, Edit, Segment
+from transnorm.write._html_style import CSS
+from transnorm.write._shared import (
+    SignatureSet,
+    Spool,
+    TextCleaner,
+    count_illegal,
+    describe_edit,
+    placeable_edits,
+    segment_edits,
+    signature_line,
+)
+
+
+class HtmlWriter:
+    """Write documents as one HTML page; the page is complete once `close` returns."""
+
+    def __init__(self, stream: IO[str], *, title: str = "transnorm output", **_: object) -> None:
+        self.stream = stream
+        self.title = title
+        self._body = Spool()
+        self._cleaner = TextCleaner()
+        self._signatures = SignatureSet()
+        self._docs = 0
+        self._docs_with_errors = 0
+        self._segments = 0
+        self._untranslated = 0
+        self._pairs: Counter[str] = Counter()
+        self._engines: Counter[str] = Counter()
+        self._rules: Counter[str] = Counter()
+        self._flags: Counter[str] = Counter()
+        self._errors: Counter[str] = Counter()
+        self._toc: list[str] = []
+
+    def write(self, doc: Document) -> None:
+        self._docs += 1
+        anchor = f"d{self._docs}"
+        self._signatures.add(doc.signature)
+        self._pairs[f"{doc.lang or UNDETERMINED} → {doc.target_lang or UNDETERMINED}"] += 1
+        self._segments += len(doc.segments)
+        for seg in doc.segments:
+            if seg.target is None:
+                self._untranslated += 1
+            if seg.engine:
+                self._engines[seg.engine + (f" ({seg.model})" if seg.model else "")] += 1
+            self._flags.update(seg.flags)
+        self._rules.update(e.rule or "unnamed rule" for e in doc.edits)
+        self._errors.update(e.code for e in doc.errors)
+        if doc.errors:
+            self._docs_with_errors += 1
+        mark = ' <span class="badge-error">errors</span>' if doc.errors else ""
+        self._toc.append(f'<a href="#{anchor}">{self._text(doc.id)}</a>{mark}')
+        self._body.write(self._section(doc, anchor))
+
+    def close(self) -> None:
+        from transnorm import __version__
+
+        out = self.stream
+        sig = " || ".join(f"{k}:{' + '.join(v)}" for k, v in self._signatures.items())
+        out.write('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n')
+        out.write('<meta name="viewport" content="width=device-width, initial-scale=1">\n')
+        out.write(f'<meta name="generator" content="transnorm {escape(__version__)}">\n')
+        out.write(f'<meta name="transnorm-signature" content="{self._text(sig)}">\n')
+        out.write(f"<title>{self._text(self.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n")
+        out.write(self._summary())
+        out.write("<main>\n")
+        self._body.copy_to(out)
+        out.write("</main>\n</body>\n</html>\n")
+        out.flush()
+
+    @property
+    def replaced_chars(self) -> int:
+        """How many characters not allowed in HTML were replaced with U+FFFD so far."""
+        return self._cleaner.replaced
+
+    # -- pieces of the page ------------------------------------------------------------------
+
+    def _text(self, text: str) -> str:
+        return escape(self._cleaner.clean(text), quote=True)
+
+    def _summary(self) -> str:
+        def counts(counter: Counter[str], unit: str = "") -> str:
+            if not counter:
+                return '<span class="none">none</span>'
+            return ", ".join(f"{self._text(k)} ×{n}{unit}" for k, n in counter.most_common())
+
+        facts = [
+            (
+                "Documents",
+                f"{self._docs}"
+                + (f" ({self._docs_with_errors} with errors)" if self._docs_with_errors else ""),
+            ),
+            (
+                "Segments",
+                f"{self._segments}" + (f" ({self._untranslated} untranslated)" if self._untranslated else ""),
+            ),
+            ("Languages", counts(self._pairs)),
+            ("Engines", counts(self._engines)),
+            (
+                "Glossary rewrites",
+                f"{sum(self._rules.values())}" + (f": {counts(self._rules)}" if self._rules else ""),
+            ),
+            ("Quality flags", counts(self._flags)),
+            ("Errors", counts(self._errors)),
+        ]
+        for key, values in self._signatures.items():
+            facts.append((f"Signature: {key}", " + ".join(f"<code>{self._text(v)}</code>" for v in values)))
+        rows = "\n".join(f"<dt>{self._text(k)}</dt><dd>{v}</dd>" for k, v in facts)
+        legend = (
+            '<p class="legend"><mark class="rewrite" title="the spelling before the glossary rewrite"'
+            ' data-before="original spelling">Rewritten</mark> name: hover to see the original spelling. '
+            '<span class="flag">flag</span> quality flag.</p>'
+        )
+        toc = '<nav class="toc">' + " ".join(self._toc) + "</nav>" if self._toc else ""
+        return (
+            f'<header class="summary">\n<h1>{self._text(self.title)}</h1>\n'
+            f'<dl class="facts">\n{rows}\n</dl>\n{legend}\n{toc}\n</header>\n'
+        )
+
+    def _section(self, doc: Document, anchor: str) -> str:
+        src_lang = doc.lang or UNDETERMINED
+        tgt_lang = doc.target_lang or UNDETERMINED
+        cls = "doc has-errors" if doc.errors else "doc"
+        parts = [
+            f'<section class="{cls}" id="{anchor}">',
+            f'<div class="doc-head"><h2 dir="auto">{self._text(doc.id)}</h2>'
+            f'<span class="langs">{self._text(src_lang)} → {self._text(tgt_lang)}, '
+            f"{_plural(len(doc.segments), 'segment')}, {_plural(len(doc.edits), 'rewrite')}</span></div>",
+        ]
+        if doc.signature:
+            parts.append(f'<p class="sig"><code>{self._text(signature_line(doc.signature))}</code></p>')
+        doc_errors = [
+            e for e in doc.errors if e.segment is None or e.segment not in {s.index for s in doc.segments}
+        ]
+        if doc_errors:
+            items = "".join(
+                f"<li><b>{self._text(e.code)}</b> ({self._text(e.stage)}): {self._text(e.message)}</li>"
+                for e in doc_errors
+            )
+            parts.append(f'<ul class="errors">{items}</ul>')
+        if doc.warnings:
+            items = "".join(f"<li>{self._text(w)}</li>" for w in doc.warnings)
+            parts.append(f'<ul class="warnings">{items}</ul>')
+        if doc.segments:
+            parts.append(
+                '<table class="pairs"><colgroup><col class="n"><col class="src"><col class="tgt">'
+                '<col class="notes"></colgroup>'
+                f"<thead><tr><th>#</th><th>Source ({self._text(src_lang)})</th>"
+                f"<th>Target ({self._text(tgt_lang)})</th><th>Flags</th></tr></thead><tbody>"
+            )
+            previous = None
+            for seg in doc.segments:
+                parts.append(self._row(doc, seg, anchor, new_paragraph=previous not in (None, seg.paragraph)))
+                previous = seg.paragraph
+            parts.append("</tbody></table>")
+        parts.append("</section>\n")
+        return "\n".join(parts)
+
+    def _row(self, doc: Document, seg: Segment, anchor: str, *, new_paragraph: bool) -> str:
+        src_lang = seg.lang if seg.lang and seg.lang != UNDETERMINED else doc.lang or UNDETERMINED
+        tgt_lang = doc.target_lang or UNDETERMINED
+        notes: list[str] = [f'<span class="flag">{self._text(f)}</span>' for f in seg.flags]
+        replaced = count_illegal(seg.source) + count_illegal(seg.target or "")
+        if replaced:
+            notes.append(f'<span class="flag">{replaced} control characters replaced</span>')
+        notes += [
+            f'<span class="error">{self._text(e.code)}: {self._text(e.message)}</span>'
+            for e in doc.errors
+            if e.segment == seg.index
+        ]
+        source, unplaced = self._marked(seg.source, segment_edits(doc, seg.index, "source"))
+        if seg.target is None:
+            target, tgt_cls = '<span class="none">not translated</span>', "tgt missing"
+            unplaced += segment_edits(doc, seg.index, "target")
+        else:
+            target, more = self._marked(seg.target, segment_edits(doc, seg.index, "target"))
+            unplaced += more
+            tgt_cls = "tgt"
+        notes += [f'<span class="note">rewrite: {self._text(describe_edit(e))}</span>' for e in unplaced]
+        classes = [
+            c
+            for c, on in (
+                ("para-start", new_paragraph),
+                ("flagged", bool(seg.flags) or bool(replaced)),
+                ("has-errors", any(e.segment == seg.index for e in doc.errors)),
+            )
+            if on
+        ]
+        cls = f' class="{" ".join(classes)}"' if classes else ""
+        return (
+            f'<tr id="{anchor}-s{seg.index}"{cls}><td class="n">{seg.index}</td>'
+            f'<td class="src" lang="{self._text(src_lang)}" dir="auto">{source}</td>'
+            f'<td class="{tgt_cls}" lang="{self._text(tgt_lang)}" dir="auto">{target}</td>'
+            f'<td class="notes">{"".join(notes)}</td></tr>'
+        )
+
+    def _marked(self, text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
+        """Escaped `text` with each rewrite highlighted; also the edits that could not be placed."""
+        text = self._cleaner.clean(text)
+        placed, unplaced = placeable_edits(text, edits)
+        out: list[str] = []
+        pos = 0
+        for edit in placed:
+            s, e = edit.span
+            tip = escape(self._cleaner.clean(describe_edit(edit)), quote=True)
+            before = escape(self._cleaner.clean(edit.before), quote=True)
+            out.append(escape(text[pos:s], quote=False))
+            out.append(
+                f'<mark class="rewrite" tabindex="0" title="was: {tip}" data-before="{before}">'
+                f"{escape(text[s:e], quote=False)}</mark>"
+            )
+            pos = e
+        out.append(escape(text[pos:], quote=False))
+        return "".join(out), unplaced
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
