@@ -211,6 +211,8 @@ def _full_stop_ends(
             kind = rules.abbreviations.get(f"{previous[:-1].lower()}.{token.lower()}")
     if kind is None:
         kind = rules.abbreviations.get(token.lower())
+    if kind is None and ("'" in token or "’" in token):
+        kind = rules.abbreviations.get(re.split("['’]", token)[-1].lower())  # elided: L'on.
     if kind == data.TITLE:
         return False
     if kind == data.NUM and word[:1].isdigit():
@@ -227,6 +229,9 @@ def _full_stop_ends(
     if (len(token) == 1 and token.isalpha()) or _LETTER_DOTS.fullmatch(token):
         return starts  # initials and dotted acronyms: J. R. R. Tolkien, U.S.
     if rules.ordinal_dot and _ORDINAL.fullmatch(token):
+        previous = _previous_token(text, token_start, line_start)
+        if rules.abbreviations.get(previous.rstrip(".").lower()) == data.NUM:
+            return True  # a cardinal after Nr. / S.: "Siehe Nr. 7. Danke."
         return starts  # am 12. Januar / er ist 45. Die ...
     return True
 
