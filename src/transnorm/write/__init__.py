@@ -18,6 +18,9 @@ offers `abort()` to remove them when a run fails.
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -72,3 +75,54 @@ def open_writer(
     if stream is None:
         raise ConfigError(f"output format {fmt!r} writes to a stream; none was given")
     return cls(stream, **options)  # type: ignore[no-any-return]
+
+
+@dataclass
+class WriteSummary:
+    """What `write_documents` wrote."""
+
+    documents: int = 0
+    documents_with_errors: int = 0
+    segments: int = 0
+
+
+def write_documents(
+    docs: Iterable[Document],
+    fmt: str,
+    output: str | Path | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    **options: Any,
+) -> WriteSummary:
+    """Write `docs` in `fmt` to `output` (a path; None or `-` for standard output).
+
+    A file is written under a temporary name and renamed into place once complete; for a path
+    format (`moses`) `output` is the prefix of the files. If writing fails, no partial file is left.
+    """
+    from transnorm.write._output import atomic_text_file
+
+    summary = WriteSummary()
+
+    def run(writer: Writer) -> None:
+        for doc in docs:
+            writer.write(doc)
+            summary.documents += 1
+            summary.segments += len(doc.segments)
+            summary.documents_with_errors += bool(doc.errors)
+        writer.close()
+
+    if writer_needs_path(fmt):
+        writer = open_writer(fmt, path=output, **options)
+        try:
+            run(writer)
+        except BaseException as exc:
+            writer.abort(exc)  # type: ignore[attr-defined]
+            raise
+    elif output is None or str(output) == "-":
+        run(open_writer(fmt, stdout or sys.stdout, **options))
+    else:
+        if fmt not in _WRITERS:
+            open_writer(fmt)  # raises the unknown-format error before a file is created
+        with atomic_text_file(output) as stream:
+            run(open_writer(fmt, stream, **options))
+    return summary

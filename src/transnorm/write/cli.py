@@ -1,0 +1,58 @@
+"""`transnorm convert`: rewrite earlier output (JSONL records or TMX) in another format.
+
+A light module: it only defines the parser; the readers and writers are imported when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import IO
+
+from transnorm.write import writer_formats
+
+EXIT_OK = 0
+EXIT_DOC_ERRORS = 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `convert` sub-command."""
+    p = subparsers.add_parser(
+        "convert",
+        help="rewrite transnorm output (JSONL records or TMX) as jsonl, tsv, tmx, xliff, moses or html",
+        description="Read the records of an earlier run (JSONL from `transnorm run`, or a TMX file) "
+        "and write them in another format. Exit code 1 when some documents carry errors.",
+    )
+    p.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help=".jsonl records, .tmx file, or - for JSONL on stdin"
+    )
+    p.add_argument("--format", "-f", required=True, choices=writer_formats(), help="output format")
+    p.add_argument(
+        "--from",
+        dest="input_format",
+        choices=("auto", "jsonl", "tmx"),
+        default="auto",
+        help="input format (default: from the file name, else the first character)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        help="output file (default: stdout); for moses the prefix of PREFIX.src, PREFIX.tgt, PREFIX.meta.json",
+    )
+    p.set_defaults(func=_cmd_convert)
+
+
+def _cmd_convert(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
+    from transnorm.write import write_documents
+    from transnorm.write.read_back import read_back
+
+    docs = read_back(args.inputs, input_format=args.input_format, stdin=stdin)
+    summary = write_documents(docs, args.format, args.output, stdout=out)
+    if summary.documents_with_errors:
+        print(
+            f"transnorm: {summary.documents_with_errors} of {summary.documents} documents have errors "
+            "(they are written with their errors)",
+            file=sys.stderr,
+        )
+        return EXIT_DOC_ERRORS
+    return EXIT_OK
