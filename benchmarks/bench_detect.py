@@ -1,0 +1,232 @@
+"""Language identification: plain seeded langdetect vs transnorm's LanguageDetector, side by side.
+
+Data: ``../shared/data/langid/ntrex128_lid_sample.tsv`` (12,900 NTREX-128 sentences, 129 language
+variants). Accuracy is measured on the languages langdetect has a profile for (gold codes mapped
+to ISO 639-1 below); ``zh-cn``/``zh-tw`` both count as ``zh``. Also printed: the languages only
+LanguageDetector's script rules can name, how often each detector gives a wrong supported label
+to a language neither can name, sentences per second, and document-level accuracy (the sample's
+sentences of one NTREX document joined).
+
+Run: ``.venv/bin/python benchmarks/bench_detect.py [--no-docs] [--limit-per-lang N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from transnorm.detect import UNDETERMINED, LanguageDetector
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "langid" / "ntrex128_lid_sample.tsv"
+
+# NTREX gold code (before any "-Script"/"-REGION"/"#ref" suffix) -> ISO 639-1, for the languages
+# langdetect has a profile for. Dari (prs) is Persian (fa) in ISO 639-1; Nynorsk has its own code
+# (nn), which langdetect's single Norwegian profile ("no") cannot give, so it is left out.
+LANGDETECT_GOLD = {
+    "afr": "af",
+    "arb": "ar",
+    "ben": "bn",
+    "bul": "bg",
+    "cat": "ca",
+    "ces": "cs",
+    "cym": "cy",
+    "dan": "da",
+    "deu": "de",
+    "ell": "el",
+    "eng": "en",
+    "est": "et",
+    "fas": "fa",
+    "prs": "fa",
+    "fil": "tl",
+    "fin": "fi",
+    "fra": "fr",
+    "guj": "gu",
+    "heb": "he",
+    "hin": "hi",
+    "hrv": "hr",
+    "hun": "hu",
+    "ind": "id",
+    "ita": "it",
+    "jpn": "ja",
+    "kan": "kn",
+    "kor": "ko",
+    "lav": "lv",
+    "lit": "lt",
+    "mal": "ml",
+    "mar": "mr",
+    "mkd": "mk",
+    "nep": "ne",
+    "nld": "nl",
+    "nob": "no",
+    "pan": "pa",
+    "pol": "pl",
+    "por": "pt",
+    "ron": "ro",
+    "rus": "ru",
+    "slk": "sk",
+    "slv": "sl",
+    "som": "so",
+    "spa": "es",
+    "sqi": "sq",
+    "swa": "sw",
+    "swe": "sv",
+    "tam": "ta",
+    "tel": "te",
+    "tha": "th",
+    "tur": "tr",
+    "ukr": "uk",
+    "urd": "ur",
+    "vie": "vi",
+    "zho": "zh",
+}
+# Languages that only LanguageDetector's rules can name (no langdetect profile).
+RULE_GOLD = {
+    "bel": "be",
+    "div": "dv",
+    "hye": "hy",
+    "kat": "ka",
+    "khm": "km",
+    "lao": "lo",
+    "mya": "my",
+    "sin": "si",
+    "srp-Cyrl": "sr",
+    "yue": "zh",
+}
+
+
+def gold_of(code: str) -> tuple[str, str] | None:
+    """(group, ISO gold) of an NTREX code, or None for a language neither detector can name."""
+    code = code.split("#", 1)[0]
+    if code in RULE_GOLD:
+        return "rule", RULE_GOLD[code]
+    base = code.split("-", 1)[0]
+    if base in LANGDETECT_GOLD and code not in ("srp-Latn",):
+        return "langdetect", LANGDETECT_GOLD[base]
+    return None
+
+
+def plain_langdetect() -> Callable[[str], str]:
+    """langdetect as most code calls it: the global factory with ``DetectorFactory.seed = 0``."""
+    import langdetect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    langdetect.DetectorFactory.seed = 0
+
+    def detect(text: str) -> str:
+        try:
+            lang = langdetect.detect(text)
+        except LangDetectException:
+            return UNDETERMINED
+        return {"zh-cn": "zh", "zh-tw": "zh"}.get(lang, lang)
+
+    return detect
+
+
+def run(detect: Callable[[str], str], texts: list[str]) -> tuple[list[str], float]:
+    detect(texts[0])  # load profiles outside the timing
+    start = time.perf_counter()
+    labels = [detect(t) for t in texts]
+    return labels, time.perf_counter() - start
+
+
+def accuracy_table(gold: list[str], systems: dict[str, list[str]]) -> list[tuple[str, int, list[float]]]:
+    per: dict[str, list[int]] = defaultdict(list)
+    for i, g in enumerate(gold):
+        per[g].append(i)
+    rows = []
+    for lang in sorted(per):
+        idx = per[lang]
+        rows.append(
+            (lang, len(idx), [sum(labels[i] == lang for i in idx) / len(idx) for labels in systems.values()])
+        )
+    return rows
+
+
+def overall(gold: list[str], labels: list[str]) -> float:
+    return sum(g == p for g, p in zip(gold, labels, strict=True)) / len(gold)
+
+
+def report(title: str, gold: list[str], systems: dict[str, list[str]], per_lang: bool) -> None:
+    names = list(systems)
+    print(f"\n== {title}: {len(gold)} texts, {len(set(gold))} languages")
+    if per_lang:
+        print(f"{'lang':6}{'n':>5}" + "".join(f"{n:>14}" for n in names))
+        for lang, n, accs in accuracy_table(gold, systems):
+            print(f"{lang:6}{n:5d}" + "".join(f"{a:14.1%}" for a in accs))
+    print(f"{'overall':11}" + "".join(f"{overall(gold, systems[n]):14.2%}" for n in names))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-docs", action="store_true", help="skip the document-level run")
+    parser.add_argument("--limit-per-lang", type=int, default=0, help="use at most N sentences per variant")
+    args = parser.parse_args(argv)
+    if not DATA.exists():
+        print(f"missing {DATA}: the shared data folder must sit next to the repository")
+        return 1
+
+    with DATA.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if args.limit_per_lang:
+        seen: Counter[str] = Counter()
+        rows = [
+            r for r in rows if (seen.update([r["lang_code"]]) or seen[r["lang_code"]]) <= args.limit_per_lang
+        ]
+
+    ours = LanguageDetector()
+    systems: dict[str, Callable[[str], str]] = {
+        "langdetect": plain_langdetect(),
+        "transnorm": lambda t: ours.detect(t).lang,
+    }
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)  # group -> [(gold, text)]
+    for r in rows:
+        g = gold_of(r["lang_code"])
+        groups[g[0] if g else "none"].append((g[1] if g else UNDETERMINED, r["text"]))
+
+    main_texts = [t for _, t in groups["langdetect"]]
+    main_gold = [g for g, _ in groups["langdetect"]]
+    labels, speeds = {}, {}
+    for name, fn in systems.items():
+        labels[name], secs = run(fn, main_texts)
+        speeds[name] = len(main_texts) / secs
+    report("sentences, languages langdetect supports", main_gold, labels, per_lang=True)
+    print(
+        f"{'sent/s':11}"
+        + "".join(f"{speeds[n]:14.0f}" for n in systems)
+        + f"   (speed-up {speeds['transnorm'] / speeds['langdetect']:.2f}x)"
+    )
+
+    rule = groups["rule"]
+    rule_labels = {name: [fn(t) for _, t in rule] for name, fn in systems.items()}
+    report(
+        "sentences, languages only the script/letter rules name",
+        [g for g, _ in rule],
+        rule_labels,
+        per_lang=True,
+    )
+
+    none = [t for _, t in groups["none"]]
+    print(f"\n== {len(none)} sentences in languages neither can name: share given a language label (wrong)")
+    for name, fn in systems.items():
+        wrong = sum(fn(t) != UNDETERMINED for t in none)
+        print(f"{name:11}{wrong / len(none):14.1%}")
+
+    if not args.no_docs:
+        docs: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for r in rows:
+            g = gold_of(r["lang_code"])
+            if g and g[0] == "langdetect":
+                docs[(r["lang_code"], r["doc_id"])].append(r["text"])
+        doc_gold = [gold_of(code)[1] for code, _ in docs]  # type: ignore[index]
+        doc_texts = [" ".join(parts) for parts in docs.values()]
+        doc_labels = {name: run(fn, doc_texts)[0] for name, fn in systems.items()}
+        report("documents (sample sentences of one NTREX doc joined)", doc_gold, doc_labels, per_lang=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
