@@ -69,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--stats", help="write a JSON summary of the run to this file")
     run.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
     run.add_argument(
+        "--workers", type=int, default=1, help="processes for the CPU stages (detect, segment, normalise); default 1"
+    )
+    run.add_argument(
+        "--restart", action="store_true", help="discard the progress of an interrupted run to -o PATH and start over"
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress display (it is shown only on a terminal)")
+    run.add_argument(
         "--glossary",
         action="append",
         metavar="PATH",
@@ -142,13 +149,27 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
 
 def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
+    from transnorm.errors import ConfigError
     from transnorm.job import run_job
+    from transnorm.progress import ProgressBar
     from transnorm.translate.registry import engine_class
 
     cfg = config_from_args(args)
     if cfg.translate.engine != "auto":
         engine_class(cfg.translate.engine)  # an unknown engine is a usage error before any work
-    summary = run_job(args.inputs, config=cfg, output=args.output, stdout=out, stdin=stdin)
+    if args.workers < 1:
+        raise ConfigError("--workers must be >= 1")
+    bar = ProgressBar(enabled=False if args.quiet else None)
+    summary = run_job(
+        args.inputs,
+        config=cfg,
+        output=args.output,
+        stdout=out,
+        stdin=stdin,
+        workers=args.workers,
+        restart=args.restart,
+        progress=bar,
+    )
     if args.stats:
         with open(args.stats, "w", encoding="utf-8") as fh:
             json.dump(summary.to_dict(), fh, indent=2)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -130,15 +131,21 @@ class Pipeline:
         self.config = config or PipelineConfig()
         self.resources = Resources(self.config)
         given = stages or {}
+        self._given = set(given)
+        self.timings: dict[str, float] = {}
         self.stages: list[tuple[str, Stage]] = [
             (name, given[name] if name in given else build_stage(name, self.config, self.resources))
             for name in self.config.stages
         ]
-        self.signature = {
+        self.signature: dict[str, Any] = {
             "transnorm": __version__,
             "config": self.config.fingerprint(),
             "target_lang": self.config.target_lang,
         }
+        for _, stage in self.stages:  # e.g. the glossary version from the normalise stage
+            contribution = getattr(stage, "signature", None)
+            if isinstance(contribution, Mapping):
+                self.signature.update(contribution)
 
     def stage(self, name: str) -> Stage:
         for stage_name, stage in self.stages:
@@ -146,13 +153,44 @@ class Pipeline:
                 return stage
         raise KeyError(name)
 
-    def stream(self, docs: Iterable[Document]) -> Iterator[Document]:
-        """Process documents lazily; yields each one, in input order, once every stage has seen it."""
+    def stream(self, docs: Iterable[Document], *, workers: int = 1) -> Iterator[Document]:
+        """Process documents lazily; yields each one, in input order, once every stage has seen it.
+
+        With `workers > 1`, runs of consecutive CPU stages (all but translate) that were built from
+        the config run in that many processes (`transnorm.parallel`); the output is the same.
+        """
         stream: Iterator[Document] = self._admit(docs)
-        for name, stage in self.stages:
-            pipe = getattr(stage, "pipe", None)
-            stream = pipe(stream) if pipe else _apply(name, stage, stream)
+        for names, stages in self._groups(workers):
+            if workers > 1 and len(names) and names[0] != "translate" and not self._given.intersection(names):
+                from transnorm.parallel import run_in_processes
+
+                stream = _timed(
+                    "+".join(names),
+                    self.timings,
+                    lambda up, n=names: run_in_processes(up, self.config.to_dict(), n, workers),
+                    stream,
+                )
+                continue
+            for name, stage in zip(names, stages, strict=True):
+                pipe = getattr(stage, "pipe", None)
+                if pipe is not None:
+                    stream = _timed(name, self.timings, pipe, stream)
+                else:
+                    stream = _apply(name, stage, stream, self.timings)
         return stream
+
+    def _groups(self, workers: int) -> list[tuple[tuple[str, ...], list[Stage]]]:
+        """Stages grouped into runs that can share a worker process (translate stands alone)."""
+        if workers <= 1:
+            return [((name,), [stage]) for name, stage in self.stages]
+        groups: list[tuple[tuple[str, ...], list[Stage]]] = []
+        for name, stage in self.stages:
+            if groups and name != "translate" and groups[-1][0][-1] != "translate":
+                names, stages = groups[-1]
+                groups[-1] = ((*names, name), [*stages, stage])
+            else:
+                groups.append(((name,), [stage]))
+        return groups
 
     def run(self, docs: Iterable[Document]) -> list[Document]:
         """Process documents and return them all (use `stream` for large inputs)."""
@@ -193,10 +231,48 @@ class Pipeline:
             yield doc
 
 
-def _apply(name: str, stage: Stage, docs: Iterable[Document]) -> Iterator[Document]:
+def _apply(
+    name: str, stage: Stage, docs: Iterable[Document], timings: dict[str, float]
+) -> Iterator[Document]:
+    timings.setdefault(name, 0.0)
     for doc in docs:
         if not doc.failed:
+            started = time.perf_counter()
             _call_guarded(name, stage, doc)
+            timings[name] += time.perf_counter() - started
+        yield doc
+
+
+def _timed(
+    name: str,
+    timings: dict[str, float],
+    pipe: Callable[[Iterable[Document]], Iterator[Document]],
+    upstream: Iterator[Document],
+) -> Iterator[Document]:
+    """Run a batching stage, charging it the time spent in it but not in the stages upstream."""
+    upstream_time = [0.0]
+
+    def measured_upstream() -> Iterator[Document]:
+        while True:
+            started = time.perf_counter()
+            try:
+                doc = next(upstream)
+            except StopIteration:
+                upstream_time[0] += time.perf_counter() - started
+                return
+            upstream_time[0] += time.perf_counter() - started
+            yield doc
+
+    timings.setdefault(name, 0.0)
+    out = pipe(measured_upstream())
+    while True:
+        started, before = time.perf_counter(), upstream_time[0]
+        try:
+            doc = next(out)
+        except StopIteration:
+            timings[name] += (time.perf_counter() - started) - (upstream_time[0] - before)
+            return
+        timings[name] += (time.perf_counter() - started) - (upstream_time[0] - before)
         yield doc
 
 

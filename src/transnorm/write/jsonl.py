@@ -11,7 +11,9 @@ from transnorm.document import Document
 class JsonlWriter:
     """Write each document as one JSON line and flush it, so a consumer sees records as they complete."""
 
-    def __init__(self, stream: IO[str], *, include_text: bool = True, flush: bool = True) -> None:
+    def __init__(
+        self, stream: IO[str], *, include_text: bool = True, flush: bool = True, **_: object
+    ) -> None:
         self.stream = stream
         self.include_text = include_text
         self.flush = flush
