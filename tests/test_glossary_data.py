@@ -11,6 +11,7 @@ bottom can also feed them deliberately broken entries and prove that they catch 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -82,11 +83,16 @@ MIN_PERSONS = 300
 # --------------------------------------------------------------------------- loading
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.cache
 def _load(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=_SAFE_LOADER)
 
 
+@functools.lru_cache(maxsize=1)
 def _all_entries() -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for path in GLOSSARY_FILES:
