@@ -128,7 +128,7 @@ class HtmlWriter:
             facts.append((f"Signature: {key}", " + ".join(f"<code>{self._text(v)}</code>" for v in values)))
         rows = "\n".join(f"<dt>{self._text(k)}</dt><dd>{v}</dd>" for k, v in facts)
         legend = (
-            '<p class="legend"><mark class="rewrite" title="the spelling before the glossary rewrite"'
+            '<p class="legend"><mark class="rewrite sample" title="the spelling before the glossary rewrite"'
             ' data-before="original spelling">Rewritten</mark> name: hover to see the original spelling. '
             '<span class="flag">flag</span> quality flag.</p>'
         )
