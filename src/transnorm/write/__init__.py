@@ -66,6 +66,11 @@ def open_writer(
     module_name, _, attr = target.partition(":")
     cls = getattr(importlib.import_module(module_name), attr)
     if fmt in _PATH_WRITERS:
+        if stream is not None and path is None:
+            raise ConfigError(
+                f"output format {fmt!r} writes several files: open it with open_writer({fmt!r}, path=PREFIX) "
+                "(or write_documents), not on a stream"
+            )
         if path is None or str(path) == "-":
             raise ConfigError(
                 f"output format {fmt!r} writes several files and cannot go to standard output; "
