@@ -182,3 +182,15 @@ def test_translate_toolkit_reads_the_same_pairs(tmp_path: Path) -> None:
     got = [(u.getid(), u.source, u.target or None) for u in store.units]
     expected = [(f"{d.id}#{s.index}", s.source, s.target) for d in docs for s in d.segments]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "docs",
+    [batch(), [german()], [one_pair("a\x07 <b> & c", "d")], []],
+    ids=["batch", "one-document", "control-chars", "no-documents"],
+)
+def test_valid_against_the_tmx_14b_dtd(docs) -> None:
+    etree = pytest.importorskip("lxml.etree")
+    dtd = etree.DTD(str(Path(__file__).parent / "cases" / "write" / "tmx14b.dtd"))
+    root = etree.fromstring(write_tmx(docs).encode("utf-8"), etree.XMLParser(no_network=True))
+    assert dtd.validate(root), dtd.error_log.filter_from_errors()
