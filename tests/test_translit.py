@@ -103,6 +103,12 @@ def test_yo_less_reading_is_a_variant() -> None:
     assert texts == {"Khrushchyov", "Khrushchev"}
 
 
+def test_stress_accents_are_ignored_on_cyrillic_only() -> None:
+    assert transliterate("Солоне́вич", "cs_press") == "Soloněvič"
+    assert transliterate("Ѐлкин Pétain", "wikipedia") == "Yelkin Pétain"
+    assert generate_variants("Солоне́вич") == generate_variants("Солоневич")
+
+
 def test_non_cyrillic_text_is_kept() -> None:
     assert transliterate("Jean-Пьер 2", "fr_press") == "Jean-Pier 2"
     assert generate_variants("Smith") == []

@@ -196,7 +196,7 @@ _UK_SKY = {"ський": "sky", "цький": "tsky"}
 ENDINGS: dict[tuple[str, str], dict[str, str]] = {
     ("wikipedia", "ru"): {"ий": "y", "ый": "y"},
     ("en_press", "ru"): {
-        "ский": "sky", "цкий": "tsky", "кий": "ky", "ий": "i|y", "ый": "y", "ей": "ei|ey",
+        "ский": "sky", "цкий": "tsky", "кий": "ky", "ий": "i|y|ii", "ый": "y", "ей": "ei|ey",
         "ай": "ai|ay", "ой": "oy", "ия": "ia",
     },
     ("en_press", "uk"): {**_UK_SKY, "ий": "y", "ій": "iy", "ія": "ia"},

@@ -51,6 +51,9 @@ _WORD_RE = {
     "ru": re.compile(r"[\u0400-\u04ff]+"),
     "uk": re.compile(r"[\u0400-\u04ff]+(?:['’ʼ][\u0400-\u04ff]+)*"),
 }
+# Stress marks on Cyrillic letters (Солоне́вич, as Wikipedia and dictionaries write): not spelled.
+_STRESS_RE = re.compile("(?<=[\u0400-\u04ff])[\u0300\u0301]")
+_MAY_HAVE_STRESS_RE = re.compile("[\u0300\u0301\u0450\u045d]")
 # Marks the standards add and everyday writing drops: primes, apostrophes, ALA-LC tie bars.
 _MARKS_RE = re.compile("[ʹʺ’”'\"ʼ\u0361]")
 # ALA-LC as most catalogues and texts write it (iuliia's "ala_lc_alt").
@@ -228,14 +231,23 @@ def _word_forms(word: str, scheme: str, lang: str) -> tuple[str, ...]:
     return tuple(_case_like(form, word) for form in _lower_forms(word.lower(), scheme, lang))
 
 
+def _drop_stress(text: str) -> str:
+    """Remove stress accents from Cyrillic letters; accents on Latin letters (Pétain) stay."""
+    if not _MAY_HAVE_STRESS_RE.search(text):
+        return text
+    return unicodedata.normalize("NFC", _STRESS_RE.sub("", unicodedata.normalize("NFD", text)))
+
+
 def transliterate(text: str, scheme: str, *, source_lang: str = "ru") -> str:
     """Transliterate a Cyrillic name (one or more words) with one scheme.
 
     Everything that is not a Cyrillic word (spaces, hyphens, Latin letters) is kept as it is;
-    capitalisation follows the input (``ПЕСКОВ -> PESKOV``, ``Песков -> Peskov``).
+    capitalisation follows the input (``ПЕСКОВ -> PESKOV``, ``Песков -> Peskov``); stress accents
+    (``Солоне́вич``) are ignored.
     Raises ``ValueError`` for a scheme not in ``SCHEMES`` or a language not in ``SOURCE_LANGS``.
     """
     _check(scheme, source_lang)
+    text = _drop_stress(text)
     return _WORD_RE[source_lang].sub(lambda m: _word_forms(m.group(), scheme, source_lang)[0], text)
 
 
@@ -361,7 +373,7 @@ def generate_variants(
     chosen = _scheme_list(schemes, source_lang)
     if gender not in (None, "m", "f"):
         raise ValueError(ERR_GENDER.format(gender=gender))
-    parts = re.split(f"({_WORD_RE[source_lang].pattern})", native)
+    parts = re.split(f"({_WORD_RE[source_lang].pattern})", _drop_stress(native))
     words = parts[1::2]
     if not words:
         return []
