@@ -78,6 +78,19 @@ class TranslateOptions:
     """Keep translations in a persistent SQLite cache so that a re-run does not call the model again."""
     cache_path: str | None = None
     """Cache file; default `$XDG_CACHE_HOME/transnorm/translations.sqlite` (~/.cache/...)."""
+    models: Mapping[str, str] = field(default_factory=dict)
+    """Routing table of the transformers and ctranslate2 engines: `"de-en" = "Helsinki-NLP/opus-mt-de-en"`
+    (model id or local directory); `"*-en"` and `"de-*"` match any source or target."""
+    model_pattern: str = "Helsinki-NLP/opus-mt-{src}-{tgt}"
+    """Model id for pairs not in `models`; empty to disable."""
+    multilingual_model: str = "facebook/nllb-200-distilled-600M"
+    """NLLB-200 or M2M100 model used when a pair's own model is not on this machine; empty to disable."""
+    pivot_lang: str = "en"
+    """Translate through this language when no direct model is on this machine; empty to disable."""
+    max_batch_tokens: int = 8192
+    """Token budget of one engine call: batch size times its longest input (padding included)."""
+    quality_checks: bool = True
+    """Flag suspicious translations per segment (empty, untranslated, length, loops, wrong language)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,12 @@ class NormaliseOptions:
     """Language whose canonical spellings are used; defaults to the target language."""
     side: str = "target"
     """Which text to normalise: `target` (translations) or `source` (the original text)."""
+    generate_variants: bool = True
+    """Also match the spellings generated from native (Cyrillic) forms by every transliteration scheme."""
+    cache: bool = True
+    """Keep compiled glossaries in a cache (keyed by the files' hashes) so later runs start fast."""
+    cache_dir: str | None = None
+    """Folder of the compiled-glossary cache; default `$XDG_CACHE_HOME/transnorm/matchers`."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,200 @@
+"""Sub-commands `normalise`, `check-names` and `glossary validate|expand` (registered by `transnorm.cli`).
+
+Only argument definitions live at module level; the work is imported when a command runs. Exit codes
+as for `run`: 0 success, 1 documents (or glossary files) with problems, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import IO, Any
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def register(sub: Any) -> None:
+    """Add the commands to the `transnorm` sub-parser set."""
+    p = sub.add_parser("normalise", help="rewrite glossary names in texts to their canonical spelling")
+    _inputs(p)
+    _glossary_args(p)
+    p.add_argument("--lang", help="language of the texts and of the canonical spellings (default: detect)")
+    p.add_argument("-o", "--output", help="output file (default: stdout)")
+    p.add_argument("--format", help="output format: jsonl (default), tsv, tmx, xliff, html")
+    p.add_argument("--config", help="TOML config file")
+    p.set_defaults(func=_cmd_normalise)
+
+    c = sub.add_parser("check-names", help="report the spellings a corpus uses for each glossary entity")
+    _inputs(c)
+    _glossary_args(c)
+    c.add_argument("--lang", help="language of the texts (default: detect per document)")
+    c.add_argument("--format", choices=("json", "text", "html"), default="json", help="report format")
+    c.add_argument("-o", "--output", help="report file (default: stdout)")
+    c.add_argument("--min-score", type=float, default=None, help="lowest near-variant score shown (0-1)")
+    c.add_argument("--config", help="TOML config file")
+    c.set_defaults(func=_cmd_check_names)
+
+    g = sub.add_parser("glossary", help="check or inspect glossary files")
+    gsub = g.add_subparsers(dest="glossary_command", metavar="ACTION")
+    v = gsub.add_parser("validate", help="check glossary files; errors give file and line")
+    v.add_argument("files", nargs="+", metavar="FILE", help="glossary file or bundled name")
+    v.set_defaults(func=_cmd_validate)
+    e = gsub.add_parser("expand", help="list every spelling matched for each entry, with its rule")
+    e.add_argument("files", nargs="+", metavar="FILE", help="glossary file or bundled name")
+    e.add_argument("--lang", help="text language, to list its case-ending stems too")
+    e.add_argument("--format", choices=("tsv", "json"), default="tsv")
+    e.add_argument("--no-generated", action="store_true", help="only the spellings written in the file")
+    e.set_defaults(func=_cmd_expand)
+    g.set_defaults(func=_glossary_help(g))
+
+
+def _inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "inputs", nargs="*", metavar="INPUT",
+        help=".txt file, .jsonl file (id, text, metadata per line), directory, or - for JSONL on stdin",
+    )
+
+
+def _glossary_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--glossary", action="append", metavar="PATH",
+        help="glossary file or bundled name (repeatable; default: the configured glossaries, 'bundled')",
+    )
+    p.add_argument("--no-cache", action="store_true", help="compile glossaries without the cache")
+
+
+def _glossary_help(parser: argparse.ArgumentParser) -> Any:
+    def show(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+
+    return show
+
+
+def _config(args: argparse.Namespace, *, stages: tuple[str, ...]) -> Any:
+    from transnorm.cli import config_from_args
+
+    cfg = config_from_args(args)
+    normalise: dict[str, Any] = {"side": "source"}
+    if args.lang:
+        normalise["lang"] = args.lang
+    if args.no_cache:
+        normalise["cache"] = False
+    overrides: dict[str, Any] = {"normalise": normalise, "stages": stages}
+    if args.lang:
+        overrides["source_lang"] = args.lang
+        overrides["target_lang"] = args.lang
+    return cfg.with_overrides(**overrides)
+
+
+def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
+    from transnorm.job import run_job
+
+    stages = ("segment", "normalise") if args.lang else ("detect", "segment", "normalise")
+    cfg = _config(args, stages=stages)
+    summary = run_job(args.inputs, config=cfg, output=args.output, stdout=out, stdin=stdin)
+    if summary.documents_with_errors:
+        print(
+            f"transnorm: {summary.documents_with_errors} of {summary.documents} documents have errors "
+            "(see the 'errors' field of their records)",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
+    from transnorm.normalise.matcher import load_matcher
+    from transnorm.normalise.report import DEFAULT_MIN_SCORE, FORMATS, check_names
+    from transnorm.pipeline import Pipeline
+    from transnorm.read import read_documents
+
+    cfg = _config(args, stages=() if args.lang else ("detect",))
+    opts = cfg.normalise
+    matchers: dict[str | None, Any] = {}
+
+    def matcher_for(lang: str | None) -> Any:
+        if lang not in matchers:
+            matchers[lang] = load_matcher(
+                opts.glossaries, lang, generate=opts.generate_variants, cache=opts.cache, cache_dir=opts.cache_dir
+            )
+        return matchers[lang]
+
+    matcher_for(args.lang)  # a broken glossary is a usage error before any input is read
+    failed: list[str] = []
+
+    def readable(docs: Any) -> Any:
+        for doc in docs:
+            if doc.errors:
+                failed.append(doc.id)
+                print(f"transnorm: skipping {doc.id}: {doc.errors[0].message}", file=sys.stderr)
+            else:
+                yield doc
+
+    with Pipeline(cfg) as pipe:
+        docs = readable(pipe.stream(read_documents(args.inputs, stdin=stdin)))
+        min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
+        report = check_names(docs, matcher_for, lang=args.lang, min_score=min_score)
+    text = FORMATS[args.format](report)
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        out.write(text)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
+    from transnorm.normalise.glossary import GlossaryError, find_conflicts, load_glossary, resolve_glossaries
+
+    status = EXIT_OK
+    loaded = []
+    for spec in args.files:
+        try:
+            paths = resolve_glossaries([spec])
+        except GlossaryError as exc:
+            print(f"transnorm: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        for path in paths:
+            try:
+                glossary = load_glossary(path)
+            except GlossaryError as exc:
+                status = EXIT_PROBLEMS
+                for problem in exc.problems:
+                    print(f"{problem}", file=sys.stderr)
+                continue
+            loaded.append(glossary)
+            version = glossary.files[0].version or "no version"
+            out.write(f"{path}: ok, {len(glossary)} entries, version {version}\n")
+    if len(loaded) > 1:
+        across = find_conflicts([e for g in loaded for e in g.entries])
+        for problem in across:
+            status = EXIT_PROBLEMS
+            print(f"{problem}", file=sys.stderr)
+    return status
+
+
+def _cmd_expand(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
+    from transnorm.normalise.matcher import load_matcher
+
+    matcher = load_matcher(args.files, args.lang, generate=not args.no_generated)
+    rows = []
+    for key, (pid, _length) in sorted(matcher.automaton.items()):
+        for owner in matcher._owners[pid]:
+            entry = matcher.entries[owner.entry]
+            rows.append({
+                "entity": entry.id, "form": key, "kind": owner.kind, "rule": owner.rule,
+                "needs_suffix": sorted(owner.plain) if owner.dropped else [],
+                "canonical": entry.canonical_for(args.lang),
+            })
+    rows.sort(key=lambda r: (r["entity"], r["kind"], r["rule"] != "explicit", r["form"]))
+    if args.format == "json":
+        for r in rows:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    else:
+        out.write("entity\tform\tkind\trule\tcanonical\n")
+        for r in rows:
+            form = r["form"] + ("+{" + ",".join(r["needs_suffix"]) + "}" if r["needs_suffix"] else "")
+            out.write(f"{r['entity']}\t{form}\t{r['kind']}\t{r['rule']}\t{r['canonical']}\n")
+    return EXIT_OK

@@ -1,0 +1,491 @@
+"""Glossaries: the entities whose names transnorm normalises, loaded from YAML, TSV/CSV or TBX.
+
+A glossary is a list of `Entry` objects (one per person, organisation or place) plus the version of
+each file it came from. Formats:
+
+- YAML (the bundled format, see `glossaries/README.md`): top-level `version`, `description`, `entries`;
+  each entry has `id`, `type`, `canonical` per language (`en` required), `native` forms, `variants`,
+  `gender`, `surname_unambiguous` and `role`.
+- TSV or CSV with two columns, `variant` and `canonical` (DeepL/Google-style term lists); an optional
+  header row naming those columns; rows sharing a canonical form make one entry.
+- TBX (TBX-Basic 2.0 `termEntry/langSet/tig` or TBX v3 `conceptEntry/langSec/termSec`): each concept is
+  one entry; the preferred term of a language (or its first term) is the canonical form for it.
+
+Every problem is reported with the file and line, all of them at once (`GlossaryError.problems`).
+A spelling claimed by two entities is a conflict naming both. Glossaries are found by path or by
+name: `bundled` means every file in the bundled glossary folder, and any other name is looked up
+there (`people-world` -> `people-world.yaml`). That folder is `$TRANSNORM_GLOSSARY_DIR` when set,
+else `transnorm/glossaries/` inside an installed package, else `glossaries/` at the repository root.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from transnorm.errors import TransnormError
+from transnorm.normalise.fold import fold_name
+
+E_GLOSSARY_INVALID = "E501"
+E_GLOSSARY_NOT_FOUND = "E502"
+E_GLOSSARY_CONFLICT = "E503"
+
+TYPES = ("person", "organisation", "place", "term")
+GENDERS = ("m", "f")
+BUNDLED = "bundled"
+ENV_DIR = "TRANSNORM_GLOSSARY_DIR"
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".tsv": "tsv", ".csv": "csv", ".tbx": "tbx", ".xml": "tbx"}
+_MAX_PROBLEMS_SHOWN = 20
+
+ERR_NOT_FOUND = (
+    "glossary {spec!r} not found: give a path to a .yaml, .tsv, .csv or .tbx file, 'bundled', or the "
+    "name of a bundled glossary ({names}); bundled glossaries are read from {folder}"
+)
+ERR_NO_BUNDLED = (
+    "no bundled glossaries found (looked in {places}); set {env} to a folder of glossary files "
+    "or pass --glossary PATH"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a glossary file, at a line (0 when the whole file is at fault)."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+class GlossaryError(TransnormError):
+    """A glossary cannot be used: it is missing, malformed or contradicts itself."""
+
+    code = E_GLOSSARY_INVALID
+
+    def __init__(self, problems: Sequence[Problem], *, code: str | None = None) -> None:
+        self.problems = list(problems)
+        shown = [str(p) for p in self.problems[:_MAX_PROBLEMS_SHOWN]]
+        more = len(self.problems) - len(shown)
+        text = "\n  ".join(shown) + (f"\n  ... and {more} more" if more > 0 else "")
+        super().__init__(f"glossary problems:\n  {text}" if len(shown) > 1 else shown[0], code=code)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entity: its canonical spelling per language and every other spelling it goes by.
+
+    `canonical['en']` always exists. `native` holds forms in the entity's own script (`ru`, `uk`);
+    `variants` are explicit other spellings (a one-word variant of a person is a surname form).
+    `surname_unambiguous` lets a surname alone be rewritten without the full name nearby.
+    """
+
+    id: str
+    canonical: Mapping[str, str]
+    type: str = "person"
+    native: Mapping[str, str] = field(default_factory=dict)
+    variants: tuple[str, ...] = ()
+    gender: str | None = None
+    surname_unambiguous: bool = False
+    role: str | None = None
+    source: str = ""
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+    def canonical_for(self, lang: str | None) -> str:
+        """The spelling used in text of `lang`: its canonical form, its native form, else English."""
+        if lang:
+            if lang in self.canonical:
+                return self.canonical[lang]
+            if lang in self.native:
+                return self.native[lang]
+        return self.canonical["en"]
+
+    def explicit_forms(self) -> list[tuple[str, str]]:
+        """Every spelling the file gives, with where it comes from (`canonical:de`, `variant`, ...)."""
+        forms = [(text, f"canonical:{lang}") for lang, text in self.canonical.items()]
+        forms += [(text, f"native:{lang}") for lang, text in self.native.items()]
+        forms += [(text, "variant") for text in self.variants]
+        return forms
+
+
+@dataclass(frozen=True)
+class GlossaryFile:
+    """Where a glossary came from and which version it is."""
+
+    path: str
+    name: str
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Entries from one or more files; later files override earlier entries with the same id."""
+
+    entries: tuple[Entry, ...]
+    files: tuple[GlossaryFile, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def digest(self) -> str:
+        """A hash of the files' contents: the cache key of the compiled matcher."""
+        h = hashlib.sha256()
+        for f in self.files:
+            h.update(f.sha256.encode())
+        if not self.files:
+            h.update(repr(self.entries).encode())
+        return h.hexdigest()
+
+    @property
+    def signature(self) -> str:
+        """`name@version` of every file plus a short content hash, for output signatures."""
+        names = ",".join(f"{f.name}@{f.version}" for f in self.files) or "inline"
+        return f"{names}#{self.digest[:12]}"
+
+    def get(self, entry_id: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        return None
+
+
+# ------------------------------------------------------------------------------------- locating
+
+
+def bundled_dirs() -> list[Path]:
+    """Folders searched for bundled glossaries, in order (only those that exist)."""
+    candidates = []
+    env = os.environ.get(ENV_DIR)
+    if env:
+        candidates.append(Path(env))
+    package = Path(__file__).resolve().parents[1]
+    candidates.append(package / "glossaries")  # an installed wheel (package data)
+    candidates.append(package.parents[1] / "glossaries")  # a source checkout: <root>/src/transnorm
+    return [c for c in candidates if c.is_dir()]
+
+
+def _glossary_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in _SUFFIXES and not p.name.startswith("."))
+
+
+def resolve_glossaries(specs: Iterable[str]) -> list[Path]:
+    """Paths for glossary specs: a file path, `bundled`, or the name of a bundled glossary."""
+    paths: list[Path] = []
+    folders = bundled_dirs()
+    for spec in specs:
+        path = Path(spec)
+        if path.is_file():
+            paths.append(path)
+            continue
+        if path.is_dir():
+            paths.extend(_glossary_files(path))
+            continue
+        if not folders:
+            places = ", ".join(filter(None, [os.environ.get(ENV_DIR), "transnorm/glossaries", "glossaries/"]))
+            raise GlossaryError(
+                [Problem(spec, 0, ERR_NO_BUNDLED.format(places=places, env=ENV_DIR))],
+                code=E_GLOSSARY_NOT_FOUND,
+            )
+        folder = folders[0]
+        if spec == BUNDLED:
+            paths.extend(_glossary_files(folder))
+            continue
+        found = [p for p in _glossary_files(folder) if p.stem == spec or p.name == spec]
+        if not found:
+            names = ", ".join(p.stem for p in _glossary_files(folder))
+            raise GlossaryError(
+                [Problem(spec, 0, ERR_NOT_FOUND.format(spec=spec, names=names, folder=folder))],
+                code=E_GLOSSARY_NOT_FOUND,
+            )
+        paths.extend(found)
+    return list(dict.fromkeys(paths))
+
+
+def load_glossaries(specs: Iterable[str], *, check_conflicts: bool = True) -> Glossary:
+    """Load and merge glossaries by path or name; raises `GlossaryError` listing every problem."""
+    return merge([load_glossary(p, check_conflicts=False) for p in resolve_glossaries(specs)],
+                 check_conflicts=check_conflicts)
+
+
+def merge(glossaries: Sequence[Glossary], *, check_conflicts: bool = True) -> Glossary:
+    """One glossary from several; an id seen again replaces the earlier entry (user files override)."""
+    by_id: dict[str, Entry] = {}
+    for g in glossaries:
+        for entry in g.entries:
+            by_id.pop(entry.id, None)
+            by_id[entry.id] = entry
+    merged = Glossary(tuple(by_id.values()), tuple(f for g in glossaries for f in g.files))
+    if check_conflicts:
+        problems = find_conflicts(merged.entries)
+        if problems:
+            raise GlossaryError(problems, code=E_GLOSSARY_CONFLICT)
+    return merged
+
+
+def load_glossary(path: str | Path, *, check_conflicts: bool = True) -> Glossary:
+    """Load one glossary file (format from its suffix); raises `GlossaryError` on any problem."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise GlossaryError([Problem(str(path), 0, "file not found")], code=E_GLOSSARY_NOT_FOUND) from None
+    except OSError as exc:
+        raise GlossaryError([Problem(str(path), 0, f"cannot read: {exc.strerror or exc}")]) from None
+    kind = _SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise GlossaryError(
+            [Problem(str(path), 0, f"unknown glossary format {path.suffix!r}: use .yaml, .tsv, .csv or .tbx")]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GlossaryError([Problem(str(path), 0, f"not valid UTF-8 (byte {exc.start}); save it as UTF-8")]) from None
+    if kind == "yaml":
+        entries, version, problems = _parse_yaml(text, str(path))
+    elif kind == "tbx":
+        from transnorm.normalise.tbx import parse_tbx
+
+        entries, version, problems = parse_tbx(text, str(path))
+    else:
+        entries, version, problems = _parse_table(text, str(path), "\t" if kind == "tsv" else ",")
+    problems += _duplicate_ids(entries)
+    if check_conflicts:
+        problems += find_conflicts(entries)
+    if problems:
+        codes = {E_GLOSSARY_CONFLICT if "claimed by" in p.message else E_GLOSSARY_INVALID for p in problems}
+        raise GlossaryError(problems, code=codes.pop() if len(codes) == 1 else E_GLOSSARY_INVALID)
+    file = GlossaryFile(str(path), path.stem, version, hashlib.sha256(data).hexdigest())
+    return Glossary(tuple(entries), (file,))
+
+
+def _duplicate_ids(entries: Sequence[Entry]) -> list[Problem]:
+    first: dict[str, Entry] = {}
+    problems = []
+    for e in entries:
+        if e.id in first:
+            problems.append(Problem(e.source, e.line, f"id {e.id!r} already used at line {first[e.id].line}"))
+        else:
+            first[e.id] = e
+    return problems
+
+
+def find_conflicts(entries: Iterable[Entry]) -> list[Problem]:
+    """A spelling (folded: case and diacritics ignored) given explicitly by two entities."""
+    owner: dict[str, Entry] = {}
+    problems = []
+    for entry in entries:
+        for text, origin in entry.explicit_forms():
+            key = fold_name(text)
+            other = owner.setdefault(key, entry)
+            if other.id != entry.id:
+                problems.append(
+                    Problem(
+                        entry.source,
+                        entry.line,
+                        f"spelling {text!r} ({origin}) of {entry.id!r} is claimed by {other.id!r} "
+                        f"too ({other.where}); remove it from one of them",
+                    )
+                )
+    return problems
+
+
+# ------------------------------------------------------------------------------------- YAML
+
+
+def _yaml_loader() -> type:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class LineLoader(base):  # type: ignore[misc, valid-type]
+        """A safe loader that records the line of every mapping under the key `__line__`."""
+
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
+        mapping = base.construct_mapping(loader, node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return LineLoader
+
+
+def _parse_yaml(text: str, path: str) -> tuple[list[Entry], str, list[Problem]]:
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=_yaml_loader())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        reason = getattr(exc, "problem", None) or str(exc)
+        return [], "", [Problem(path, line, f"invalid YAML: {reason}")]
+    if not isinstance(data, dict):
+        return [], "", [Problem(path, 1, "top level must be a mapping with 'version' and 'entries'")]
+    problems: list[Problem] = []
+    version = data.get("version")
+    if not isinstance(version, str) or not version.strip():
+        problems.append(Problem(path, 1, "'version' must be a non-empty string such as \"2026.11.1\""))
+        version = ""
+    raw_entries = data.get("entries")
+    if not isinstance(raw_entries, list) or not raw_entries:
+        problems.append(Problem(path, data.get("__line__", 1), "'entries' must be a non-empty list"))
+        return [], version, problems
+    entries = []
+    for raw in raw_entries:
+        entry, entry_problems = _entry_from_mapping(raw, path)
+        problems += entry_problems
+        if entry is not None:
+            entries.append(entry)
+    return entries, version, problems
+
+
+_ENTRY_KEYS = {"id", "type", "gender", "canonical", "native", "variants", "surname_unambiguous", "role"}
+
+
+def _entry_from_mapping(raw: Any, path: str) -> tuple[Entry | None, list[Problem]]:
+    if not isinstance(raw, dict):
+        return None, [Problem(path, 0, f"entry must be a mapping, got {raw!r}")]
+    line = raw.pop("__line__", 0)
+    problems: list[Problem] = []
+
+    def bad(message: str) -> None:
+        problems.append(Problem(path, line, f"{raw.get('id', '<no id>')}: {message}"))
+
+    for key in sorted(set(raw) - _ENTRY_KEYS, key=str):
+        bad(f"unknown key {key!r} (known: {', '.join(sorted(_ENTRY_KEYS))})")
+    entry_id = raw.get("id")
+    if not isinstance(entry_id, str) or not re.fullmatch(r"[\w.-]+", entry_id):
+        bad("'id' must be a string of letters, digits, '-', '_' or '.'")
+    kind = raw.get("type", "person")
+    if kind not in TYPES:
+        bad(f"'type' must be one of {', '.join(TYPES)}, got {kind!r}")
+    gender = raw.get("gender")
+    if gender is not None and gender not in GENDERS:
+        bad(f"'gender' must be 'm' or 'f', got {gender!r}")
+    canonical = _string_map(raw.get("canonical"), "canonical", bad)
+    if "en" not in canonical:
+        bad("'canonical' needs an English form: canonical: {en: ...}")
+    native = _string_map(raw.get("native", {}), "native", bad)
+    variants = raw.get("variants", [])
+    if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+        bad("'variants' must be a list of non-empty strings")
+        variants = []
+    flag = raw.get("surname_unambiguous", False)
+    if not isinstance(flag, bool):
+        bad(f"'surname_unambiguous' must be true or false, got {flag!r}")
+        flag = False
+    role = raw.get("role")
+    if role is not None and not isinstance(role, str):
+        bad("'role' must be a string")
+    if problems:
+        return None, problems
+    return (
+        Entry(
+            id=entry_id,
+            canonical=dict(canonical),
+            type=kind,
+            native=dict(native),
+            variants=tuple(_nfc(v) for v in variants),
+            gender=gender,
+            surname_unambiguous=flag,
+            role=role,
+            source=path,
+            line=line,
+        ),
+        [],
+    )
+
+
+def _nfc(text: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _string_map(value: Any, name: str, bad: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        bad(f"'{name}' must be a mapping of language code to name, e.g. {{en: Dmitry Peskov}}")
+        return {}
+    value.pop("__line__", None)
+    out = {}
+    for lang, text in value.items():
+        if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2,3}", lang):
+            bad(f"'{name}' key {lang!r} is not a language code like 'en' or 'de'")
+        elif not isinstance(text, str) or not text.strip():
+            bad(f"'{name}.{lang}' must be a non-empty string")
+        else:
+            out[lang] = _nfc(text)
+    return out
+
+
+# ------------------------------------------------------------------------------------- TSV/CSV
+
+_HEADER_VARIANT = {"variant", "source", "term", "from", "alias"}
+_HEADER_CANONICAL = {"canonical", "target", "to", "preferred", "replacement"}
+
+
+def _parse_table(text: str, path: str, delimiter: str) -> tuple[list[Entry], str, list[Problem]]:
+    problems: list[Problem] = []
+    groups: dict[str, tuple[int, list[str]]] = {}
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for row in reader:
+        line = reader.line_num
+        if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in row]
+        if line == 1 and cells[0].lower() in _HEADER_VARIANT and len(cells) > 1 and (
+            cells[1].lower() in _HEADER_CANONICAL
+        ):
+            continue
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            problems.append(Problem(path, line, "expected two columns: variant, canonical"))
+            continue
+        if len(cells) > 2 and any(cells[2:]):
+            problems.append(Problem(path, line, f"expected two columns, found {len(cells)}"))
+            continue
+        variant, canonical = _nfc(cells[0]), _nfc(cells[1])
+        _line, variants = groups.setdefault(canonical, (line, []))
+        if fold_name(variant) != fold_name(canonical):
+            variants.append(variant)
+    entries = []
+    used: set[str] = set()
+    for canonical, (line, variants) in groups.items():
+        entry_id = _slug(canonical, used)
+        entries.append(
+            Entry(
+                id=entry_id,
+                canonical=dict({"en": canonical}),
+                type="term",
+                variants=tuple(dict.fromkeys(variants)),
+                source=path,
+                line=line,
+            )
+        )
+    return entries, "", problems
+
+
+def _slug(text: str, used: set[str]) -> str:
+    from unidecode import unidecode
+
+    base = re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-") or "entry"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug

@@ -1,0 +1,81 @@
+"""A transliteration skeleton: one key for the spellings that different conventions give one name.
+
+`skeleton("Chodorkowski") == skeleton("Khodorkovsky") == skeleton("Ходорковский")`. The name is
+romanised (unidecode), then each group of letters that conventions use for one sound becomes one class
+letter (`sch`, `sz`, `ch`, `kh`, `zh` -> S; `s`, `z`, `ts`, `c` before e/i/y -> Z; `v`, `w`, `f`, `ph`
+-> V; `g`, `h` -> G; `k`, `q`, `ck`, other `c` -> K), vowels and glides are dropped and repeated
+classes collapse. Plain edit distance links Fomina to Fomin and misses 3-edit variants; the skeleton
+ignores exactly the differences conventions make, and `name_gender` adds the check that keeps
+Lavrova apart from Lavrov.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_RULES = [
+    (re.compile(r"shch|szcz|schtsch|chtch|sch|tsch|tch|tsh|cz|ch|kh|sh|sz|zh|zs|rz"), "S"),
+    (re.compile(r"x"), "KZ"),
+    (re.compile(r"ck|c(?![eiy])|q|k"), "K"),
+    (re.compile(r"ts|tz|c|s|z"), "Z"),
+    (re.compile(r"ph|v|w|f"), "V"),
+    (re.compile(r"g|h"), "G"),
+    (re.compile(r"[aeiouyj]"), ""),
+]
+_REPEAT = re.compile(r"(.)\1+")
+_NON_LETTER = re.compile(r"[^a-z]")
+
+_FEMININE = ("ova", "eva", "ina", "yna", "ska", "cka", "skaya", "skaia", "skaja", "kaya", "aya", "owa", "ewa")
+_MASCULINE = ("ov", "ev", "in", "yn", "ow", "ew", "off", "ski", "sky", "skiy", "skij", "skii", "skyi", "skyy", "skyj", "cki")
+
+
+@lru_cache(maxsize=200_000)
+def romanise(name: str) -> str:
+    """Lower-case ASCII letters of `name` (Cyrillic and diacritics romanised)."""
+    from unidecode import unidecode
+
+    return _NON_LETTER.sub("", unidecode(name).lower())
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(name: str) -> str:
+    """The class-letter key of `name`; spellings of one name under different conventions share it."""
+    s = romanise(name)
+    if not s:
+        return ""
+    for pattern, repl in _RULES:
+        s = pattern.sub(repl, s)
+    s = _REPEAT.sub(r"\1", s)
+    return s
+
+
+def name_gender(word: str) -> str | None:
+    """'f' or 'm' when the ending of a Slavic-style surname says so (Lavrova / Lavrov), else None."""
+    s = romanise(word)
+    if s.endswith(_FEMININE):
+        return "f"
+    if s.endswith(_MASCULINE):
+        return "m"
+    return None
+
+
+def similarity(a: str, b: str) -> float:
+    """1 - normalised Levenshtein distance of the romanised forms (1.0 = identical)."""
+    x, y = romanise(a), romanise(b)
+    if not x or not y:
+        return 0.0
+    return 1.0 - levenshtein(x, y) / max(len(x), len(y))
+
+
+def levenshtein(a: str, b: str) -> int:
+    """Edit distance (insert, delete, substitute)."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]

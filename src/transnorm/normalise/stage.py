@@ -1,0 +1,142 @@
+"""The `normalise` stage: rewrite every glossary name to its canonical spelling, and record each rewrite.
+
+Runs on the target side (translations, the default) or on the source side (`normalise.side`, used by
+`transnorm normalise` for text that is not translated). The language whose canonical spellings are
+used is `normalise.lang`, else the target language (target side) or each segment's language (source
+side). Text is NFC-normalised first; each rewrite becomes an `Edit` whose span is that of the new
+spelling in the final segment text. On the source side `doc.text` and the segment offsets are
+rebuilt so that `doc.text[seg.start:seg.end] == seg.source` still holds.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from transnorm.config import PipelineConfig
+from transnorm.document import UNDETERMINED, Document, Edit
+from transnorm.langcodes import normalise_lang
+from transnorm.normalise.fold import fold_text
+from transnorm.normalise.matcher import GlossaryMatcher, Mention, load_matcher
+
+
+class NormaliseStage:
+    """Built once from the config; compiles (or loads from cache) one matcher per text language."""
+
+    name = "normalise"
+
+    def __init__(self, config: PipelineConfig, resources: Any = None) -> None:
+        opts = config.normalise
+        self.specs = tuple(opts.glossaries)
+        self.side = opts.side
+        self.lang = normalise_lang(opts.lang) if opts.lang else None
+        self.target_lang = normalise_lang(config.target_lang)
+        self.generate = opts.generate_variants
+        self.cache = opts.cache
+        self.cache_dir = opts.cache_dir
+        self._matchers: dict[str | None, GlossaryMatcher] = {}
+        self.matcher(self.lang or (self.target_lang if self.side == "target" else None))  # fail early
+
+    def matcher(self, lang: str | None) -> GlossaryMatcher:
+        """The matcher for text in `lang` (built on first use, then kept)."""
+        if lang not in self._matchers:
+            self._matchers[lang] = load_matcher(
+                self.specs, lang, generate=self.generate, cache=self.cache, cache_dir=self.cache_dir
+            )
+        return self._matchers[lang]
+
+    def _lang_of(self, doc: Document, seg_lang: str) -> str | None:
+        if self.lang:
+            return self.lang
+        if self.side == "target":
+            return normalise_lang(doc.target_lang) or self.target_lang
+        lang = seg_lang if seg_lang != UNDETERMINED else doc.lang
+        return None if lang == UNDETERMINED else normalise_lang(lang)
+
+    def __call__(self, doc: Document) -> Document:
+        texts: list[tuple[int, str, str | None]] = []
+        for i, seg in enumerate(doc.segments):
+            text = seg.target if self.side == "target" else seg.source
+            if text:
+                texts.append((i, unicodedata.normalize("NFC", text), self._lang_of(doc, seg.lang)))
+        by_lang: dict[str | None, list[int]] = {}
+        for n, (_, _, lang) in enumerate(texts):
+            by_lang.setdefault(lang, []).append(n)
+        results: dict[int, tuple[str, list[Edit]]] = {}
+        for lang, members in by_lang.items():
+            matcher = self.matcher(lang)
+            found = [matcher.find(texts[n][1]) for n in members]
+            for n, chosen in zip(members, matcher.resolve(found), strict=True):
+                i, text, _ = texts[n]
+                results[i] = rewrite(matcher, text, chosen, lang, doc.segments[i].index, self.side)
+        changed = False
+        for i, (new_text, edits) in sorted(results.items()):
+            seg = doc.segments[i]
+            old = seg.target if self.side == "target" else seg.source
+            if new_text != old:
+                changed = True
+                if self.side == "target":
+                    seg.target = new_text
+                else:
+                    seg.source = new_text
+            doc.edits.extend(edits)
+        if changed and self.side == "source":
+            _rebuild_source(doc)
+        doc.signature["glossary"] = next(iter(self._matchers.values())).signature
+        return doc
+
+
+def rewrite(
+    matcher: GlossaryMatcher,
+    text: str,
+    chosen: list[tuple[Mention, int]],
+    lang: str | None,
+    segment: int,
+    side: str = "target",
+) -> tuple[str, list[Edit]]:
+    """`text` with each chosen mention replaced by its canonical spelling, and the edits made."""
+    pieces: list[str] = []
+    edits: list[Edit] = []
+    cursor = 0
+    shift = 0
+    for mention, entry_idx in chosen:
+        entry = matcher.entries[entry_idx]
+        start = mention.given_start if mention.given_start >= 0 else mention.start
+        before = text[start : mention.end]
+        after = matcher.replacement(text, mention, entry, lang)
+        if after is None or after == before:
+            continue
+        pieces.append(text[cursor:start])
+        pieces.append(after)
+        new_start = start + shift
+        edits.append(Edit(segment, (new_start, new_start + len(after)), before, after, entry.id, mention.rule, side))
+        shift += len(after) - len(before)
+        cursor = mention.end
+    pieces.append(text[cursor:])
+    return "".join(pieces), edits
+
+
+def normalise_text(
+    text: str, matcher: GlossaryMatcher, lang: str | None = None, *, segment: int = 0
+) -> tuple[str, list[Edit]]:
+    """Normalise one text on its own (the whole text is the document for the surname rule)."""
+    text = unicodedata.normalize("NFC", text)
+    chosen = matcher.resolve([matcher.find(text, fold_text(text))])[0]
+    return rewrite(matcher, text, chosen, lang if lang is not None else matcher.lang, segment)
+
+
+def _rebuild_source(doc: Document) -> None:
+    """Put rewritten source segments back into `doc.text`, shifting every later offset."""
+    pieces: list[str] = []
+    cursor = 0
+    shift = 0
+    for seg in sorted(doc.segments, key=lambda s: s.start):
+        pieces.append(doc.text[cursor : seg.start])
+        old_len = seg.end - seg.start
+        cursor = seg.end
+        seg.start += shift
+        pieces.append(seg.source)
+        shift += len(seg.source) - old_len
+        seg.end = seg.start + len(seg.source)
+    pieces.append(doc.text[cursor:])
+    doc.text = "".join(pieces)
