@@ -53,7 +53,7 @@ _WORD_RE = {
 }
 # Stress marks on Cyrillic letters (Солоне́вич, as Wikipedia and dictionaries write): not spelled.
 _STRESS_RE = re.compile("(?<=[\u0400-\u04ff])[\u0300\u0301]")
-_MAY_HAVE_STRESS_RE = re.compile("[\u0300\u0301\u0450\u045d]")
+_MAY_HAVE_STRESS_RE = re.compile("[\u0300\u0301\u0400\u040d\u0450\u045d]")
 # Marks the standards add and everyday writing drops: primes, apostrophes, ALA-LC tie bars.
 _MARKS_RE = re.compile("[ʹʺ’”'\"ʼ\u0361]")
 # ALA-LC as most catalogues and texts write it (iuliia's "ala_lc_alt").
