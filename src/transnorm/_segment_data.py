@@ -48,15 +48,15 @@ def _table(**groups: str) -> dict[str, str]:
 
 # Titles and abbreviations borrowed into news text in any language (``Mr. Bean``,
 # ``St. Louis``, ``Dr. PawPaw``, ``Washington D.C.``); a language table may override them.
-COMMON = _table(title="mr mrs ms dr prof st", end="d.c")
+COMMON = _table(title="mr mrs ms dr prof st vs", mid="d.c")
 
 _TABLES: dict[str, dict[str, str]] = {
     "en": _table(
         title="mr mrs ms messrs dr prof st sen rep gov gen lt col maj capt cmdr sgt cpl adm rev "
-        "hon pres supt insp det mt ft e.g i.e cf approx vs viz",
+        "hon pres supt insp det mt ft e.g i.e cf approx vs viz sens reps",
         num="no nos p pp vol vols fig figs art ch para sec op ed",
-        mid="jan feb mar apr jun jul aug sep sept oct nov dec ave blvd rd dept univ al est u.s u.k u.n e.u",
-        end="a.m p.m etc inc ltd co corp bros jr sr",
+        mid="jan feb mar apr jun jul aug sep sept oct nov dec ave blvd rd dept univ al est u.s u.k u.n e.u a.m p.m",
+        end="etc inc ltd co corp bros jr sr",
     ),
     "de": _table(
         title="dr prof hr fr frl st dipl ing med jur phil bzw ca vgl sog ggf evtl inkl zzgl "
@@ -69,14 +69,14 @@ _TABLES: dict[str, dict[str, str]] = {
     "ru": _table(
         title="т.е т.к т.н ул просп пл пер ср напр ок прим проф акад ген тов св ст доц канд англ нем франц",
         num="стр рис гл табл п.п",
-        mid="им обл чел дж янв фев мар апр авг сент окт нояб дек",
+        mid="им обл чел дж долл янв фев мар апр авг сент окт нояб дек",
         end="т.д т.п др пр",
         postnum="г гг в вв см",
     ),
     "uk": _table(
         title="т.зв т.б вул просп пл пров див напр проф акад св пп доц англ нім франц",
         num="стор рис гл табл",
-        mid="ім обл дж січ лют бер квіт трав черв лип серп вер жовт лист груд",
+        mid="ім обл дж дол січ лют бер квіт трав черв лип серп вер жовт лист груд",
         end="т.д т.п ін",
         postnum="р рр ст см",
     ),
@@ -105,8 +105,8 @@ _TABLES: dict[str, dict[str, str]] = {
         title="sr sra srta sres dr dra drs prof lic ing arq dña sto sta av avda pza gral gob "
         "pdte excmo excma ilmo ud uds vd vds aprox p.ej ee ff",
         num="núm vol pág art cap n",
-        mid="ene feb mar abr may jun jul ago sept sep oct nov dic ee.uu ff.aa",
-        end="etc cía s.a a.c d.c",
+        mid="ene feb mar abr may jun jul ago sept sep oct nov dic",
+        end="etc cía s.a a.c d.c ee.uu ff.aa",
     ),
     "it": _table(
         title="sig sigg sig.ra sig.na dott dott.ssa ing avv arch prof on geom rag sen dep gen "
