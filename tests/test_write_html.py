@@ -12,7 +12,7 @@ import pytest
 
 from browser import measure, png_size, screenshot
 from transnorm.write import open_writer
-from write_samples import batch, german, one_pair
+from write_samples import aligned, batch, german, one_pair
 
 CASES = json.loads((Path(__file__).parent / "cases" / "write" / "escaping.json").read_text(encoding="utf-8"))
 
@@ -104,7 +104,7 @@ def test_rows_pair_source_and_target_with_direction_and_language() -> None:
         assert attrs["dir"] == "auto"
     assert [a["lang"] for a, _ in sources] == ["de"] * 3 + ["ar"] * 2 + ["ru"] * 2
     assert {a["lang"] for a, _ in targets} == {"en"}
-    assert targets[-1][1] == "not translated"
+    assert targets[-1][1] == "no translation"
     assert "missing" in targets[-1][0]["class"]
 
 
@@ -254,3 +254,23 @@ def test_focused_rewrite_shows_the_original_spelling_as_a_tooltip(tmp_path: Path
     assert report["content"] == '"was: Peskow"'
     assert report["position"] == "absolute"
     assert report["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_aligned_document_shows_missing_sides() -> None:
+    page = Page(write_html([aligned()]))
+    assert [t for _, t in page.find("td", "src")][2:] == ["Nobody came.", "no source sentence"]
+    assert [t for _, t in page.find("td", "tgt")][2:] == ["no translation", "Ein Satz ohne Vorlage."]
+    assert [(a["data-before"], t) for a, t in page.find("mark", "rewrite") if "sample" not in a["class"]] == [
+        ("Peskow", "Peskov")
+    ]
+    flags = [t for _, t in page.find("span", "flag")]
+    assert {"merged:2-1", "source_only", "target_only"} <= set(flags)
+
+
+@pytest.mark.browser
+def test_rendered_aligned_document_keeps_rows_aligned(tmp_path: Path) -> None:
+    report = measure(write_html([aligned(), german()]), LAYOUT_JS, tmp_path)
+    assert len(report["rows"]) == 7
+    for row in report["rows"]:
+        assert abs(row["src"]["top"] - row["tgt"]["top"]) < 0.5, row["id"]
+        assert row["src"]["height"] > 10 and row["tgt"]["height"] > 10, row["id"]

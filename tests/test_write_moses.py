@@ -9,7 +9,7 @@ import pytest
 
 from transnorm.errors import ConfigError
 from transnorm.write import open_writer, write_documents
-from write_samples import batch, one_pair
+from write_samples import aligned, batch, one_pair
 
 
 def read_lines(path: Path) -> list[str]:
@@ -77,3 +77,19 @@ def test_failure_leaves_no_files_and_keeps_earlier_output(tmp_path: Path) -> Non
         write_documents(docs(), "moses", tmp_path / "c")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.src"]
     assert (tmp_path / "c.src").read_text(encoding="utf-8") == "old\n"
+
+
+def test_aligned_document_keeps_one_sided_links_as_empty_lines(tmp_path: Path) -> None:
+    write_documents([aligned()], "moses", tmp_path / "c")
+    assert read_lines(tmp_path / "c.src") == [
+        "Peskov spoke.",
+        "It rained. Then it stopped.",
+        "Nobody came.",
+        "",
+    ]
+    assert read_lines(tmp_path / "c.tgt") == [
+        "Peskow sprach.",
+        "Es regnete und hörte dann auf.",
+        "",
+        "Ein Satz ohne Vorlage.",
+    ]

@@ -11,7 +11,7 @@ import pytest
 
 from transnorm.write import open_writer
 from transnorm.write.read_back import read_tmx
-from write_samples import arabic, batch, german, one_pair
+from write_samples import aligned, arabic, batch, german, one_pair
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CASES = json.loads((Path(__file__).parent / "cases" / "write" / "escaping.json").read_text(encoding="utf-8"))
@@ -194,3 +194,20 @@ def test_valid_against_the_tmx_14b_dtd(docs) -> None:
     dtd = etree.DTD(str(Path(__file__).parent / "cases" / "write" / "tmx14b.dtd"))
     root = etree.fromstring(write_tmx(docs).encode("utf-8"), etree.XMLParser(no_network=True))
     assert dtd.validate(root), dtd.error_log.filter_from_errors()
+
+
+def test_aligned_document_with_one_sided_links(tmp_path: Path) -> None:
+    tmx = pytest.importorskip("translate.storage.tmx")
+    doc = aligned()
+    xml = write_tmx([doc])
+    etree = pytest.importorskip("lxml.etree")
+    dtd = etree.DTD(str(Path(__file__).parent / "cases" / "write" / "tmx14b.dtd"))
+    assert dtd.validate(etree.fromstring(xml.encode("utf-8")))
+    store = tmx.tmxfile(io.BytesIO(xml.encode("utf-8")))
+    assert [(u.source, u.target or None) for u in store.units] == [(s.source, s.target) for s in doc.segments]
+    (back,) = read_tmx(io.BytesIO(xml.encode("utf-8")))
+    assert back.text == doc.text
+    assert [(s.start, s.end, s.flags) for s in back.segments] == [
+        (s.start, s.end, s.flags) for s in doc.segments
+    ]
+    assert [e.to_record() for e in back.edits] == [e.to_record() for e in doc.edits]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from transnorm.write import open_writer
-from write_samples import batch, german, one_pair
+from write_samples import aligned, batch, german, one_pair
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:2.0", "mda": "urn:oasis:names:tc:xliff:metadata:2.0"}
 X = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -154,3 +154,23 @@ def test_translate_toolkit_reads_the_same_pairs(tmp_path: Path) -> None:
     assert [u.isfuzzy() or u.istranslated() for u in store.units if u.istranslatable()] == [
         s.target is not None for d in docs for s in d.segments
     ]
+
+
+def test_aligned_document_with_one_sided_links_and_a_source_rewrite() -> None:
+    xliff2 = pytest.importorskip("translate.storage.xliff2")
+    doc = aligned()
+    xml = write_xliff([doc])
+    units = ET.fromstring(xml).findall("x:file/x:unit", NS)
+    (mrk,) = units[0].findall("x:segment/x:source/x:mrk", NS)
+    assert (mrk.text, mrk.get("value")) == (
+        "Peskov",
+        "glossary: was Peskow; rule: glossary:person; entity: Q-Peskov",
+    )
+    assert [u.find("x:segment", NS).get("state") for u in units] == [
+        "translated",
+        "translated",
+        "initial",
+        "translated",
+    ]
+    store = xliff2.Xliff2File(io.BytesIO(xml.encode("utf-8")))
+    assert [(u.source, u.target or None) for u in store.units] == [(s.source, s.target) for s in doc.segments]

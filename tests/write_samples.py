@@ -148,3 +148,30 @@ def batch() -> list[Document]:
 def one_pair(source: str, target: str, lang: str = "de") -> Document:
     """A one-sentence document, for escaping cases."""
     return make_doc("case", lang, [(source, target, 0)])
+
+
+def aligned() -> Document:
+    """What `transnorm align` produces for an existing translation: a 2-1 link, a source sentence
+    without translation, a target sentence without source, no engine, and a source-side rewrite."""
+    text = "Peskov spoke. It rained. Then it stopped. Nobody came."
+    pieces = [
+        ("Peskov spoke.", "Peskow sprach.", []),
+        ("It rained. Then it stopped.", "Es regnete und hörte dann auf.", ["merged:2-1"]),
+        ("Nobody came.", None, ["source_only"]),
+        ("", "Ein Satz ohne Vorlage.", ["target_only"]),
+    ]
+    segments = []
+    pos = 0
+    for i, (source, target, flags) in enumerate(pieces):
+        start = text.index(source, pos) if source else pos
+        segments.append(Segment(i, start, start + len(source), source, lang="en", target=target, flags=flags))
+        pos = start + len(source)
+    return Document(
+        id="wire-42",
+        text=text,
+        lang="en",
+        target_lang="de",
+        segments=segments,
+        edits=[Edit(0, (0, 6), "Peskow", "Peskov", entity="Q-Peskov", rule="glossary:person", side="source")],
+        signature={"transnorm": "0.1.0", "aligner": "gale-church"},
+    )

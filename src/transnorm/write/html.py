@@ -190,8 +190,11 @@ class HtmlWriter:
             if e.segment == seg.index
         ]
         source, unplaced = self._marked(seg.source, segment_edits(doc, seg.index, "source"))
+        src_cls = "src"
+        if not seg.source:  # a target sentence that an alignment left without a source
+            source, src_cls = '<span class="none">no source sentence</span>', "src missing"
         if seg.target is None:
-            target, tgt_cls = '<span class="none">not translated</span>', "tgt missing"
+            target, tgt_cls = '<span class="none">no translation</span>', "tgt missing"
             unplaced += segment_edits(doc, seg.index, "target")
         else:
             target, more = self._marked(seg.target, segment_edits(doc, seg.index, "target"))
@@ -210,7 +213,7 @@ class HtmlWriter:
         cls = f' class="{" ".join(classes)}"' if classes else ""
         return (
             f'<tr id="{anchor}-s{seg.index}"{cls}><td class="n">{seg.index}</td>'
-            f'<td class="src" lang="{self._text(src_lang)}" dir="auto">{source}</td>'
+            f'<td class="{src_cls}" lang="{self._text(src_lang)}" dir="auto">{source}</td>'
             f'<td class="{tgt_cls}" lang="{self._text(tgt_lang)}" dir="auto">{target}</td>'
             f'<td class="notes">{"".join(notes)}</td></tr>'
         )
