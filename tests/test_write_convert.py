@@ -115,3 +115,39 @@ def test_malformed_tmx_is_a_usage_error_and_leaves_no_file(tmp_path: Path, capsy
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     records = write_jsonl(tmp_path / "in.jsonl", [arabic()])
     assert convert(str(records), "--format", "docx")[0] == EXIT_USAGE
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "xliff", "html", "moses"])
+def test_run_writes_every_format(tmp_path: Path, fmt: str) -> None:
+    """`transnorm run --format F -o OUT` end to end, with the engine that copies English through."""
+    source = tmp_path / "article.txt"
+    source.write_text("Dmitry Peskov spoke in Moscow.\n\nThe meeting ended early.", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(
+        [
+            "run",
+            str(source),
+            "--from",
+            "en",
+            "--to",
+            "en",
+            "--engine",
+            "passthrough",
+            "--format",
+            fmt,
+            "-o",
+            str(out),
+        ],
+        stdout=io.StringIO(),
+    )
+    assert code == EXIT_OK
+    if fmt == "moses":
+        assert (tmp_path / "out.src").read_text(encoding="utf-8").splitlines() == [
+            "Dmitry Peskov spoke in Moscow.",
+            "The meeting ended early.",
+        ]
+        assert json.loads((tmp_path / "out.meta.json").read_text(encoding="utf-8"))["signature"]["transnorm"]
+        return
+    text = out.read_text(encoding="utf-8")
+    assert "The meeting ended early." in text
+    assert "passthrough" in text  # the engine of the run signature

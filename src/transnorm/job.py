@@ -32,7 +32,7 @@ from transnorm.pipeline import Pipeline
 from transnorm.progress import ProgressBar
 from transnorm.read import read_documents
 from transnorm.state import Progress, RunState, SignatureMismatch
-from transnorm.write import open_writer
+from transnorm.write import open_writer, writer_needs_path
 
 LINE_FORMATS = ("jsonl", "tsv")
 COMMIT_EVERY_DOCS = 256
@@ -123,6 +123,17 @@ def run_job(
             path = _resolve_output(Path(output), fmt)
             if fmt in LINE_FORMATS:
                 _write_resumable(pipe, docs, fmt, config, path, summary, bar, workers, restart)
+            elif writer_needs_path(fmt):  # moses: PATH.src, PATH.tgt, PATH.meta.json, each atomic
+                writer = open_writer(fmt, path=path, include_text=config.write.include_text)
+                try:
+                    for doc in pipe.stream(docs, workers=workers):
+                        writer.write(doc)
+                        summary.add(doc)
+                        bar.update(len(doc.segments), bool(doc.errors))
+                    writer.close()
+                except BaseException as exc:
+                    writer.abort(exc)  # type: ignore[attr-defined]
+                    raise
             else:
                 with _atomic_file(path) as stream:
                     _write_stream(pipe, docs, fmt, config, stream, summary, bar, workers)

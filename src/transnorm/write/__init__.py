@@ -66,15 +66,10 @@ def open_writer(
     module_name, _, attr = target.partition(":")
     cls = getattr(importlib.import_module(module_name), attr)
     if fmt in _PATH_WRITERS:
-        if stream is not None and path is None:
-            raise ConfigError(
-                f"output format {fmt!r} writes several files: open it with open_writer({fmt!r}, path=PREFIX) "
-                "(or write_documents), not on a stream"
-            )
         if path is None or str(path) == "-":
             raise ConfigError(
-                f"output format {fmt!r} writes several files and cannot go to standard output; "
-                "give an output path prefix with -o (e.g. -o corpus writes corpus.src and corpus.tgt)"
+                f"output format {fmt!r} writes several files (PREFIX.src, PREFIX.tgt, PREFIX.meta.json) and "
+                "cannot go to standard output; give the prefix with -o PREFIX (library: path=PREFIX)"
             )
         return cls(path, **options)  # type: ignore[no-any-return]
     if stream is None:
