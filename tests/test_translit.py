@@ -89,6 +89,22 @@ def test_gender_adds_czech_feminine_surname() -> None:
     men = {v.text for v in generate_variants("Тимошенко", gender="m", schemes=["cs_press"])}
     assert women == {"Timošenko", "Timošenková"}
     assert men == {"Timošenko"}
+    assert generate_variants("Молдова", schemes=["cs_press"]) == [Variant("Moldova", "cs_press")]
+
+
+@pytest.mark.parametrize(
+    ("native", "lang", "expected"),
+    [  # attested in the Czech press
+        ("Мария Захарова", "ru", "Marija Zacharovová"),
+        ("Валентина Матвиенко", "ru", "Valentina Matvijenková"),
+        ("Анна Политковская", "ru", "Anna Politkovská"),
+        ("Юлія Тимошенко", "uk", "Julija Tymošenková"),
+        ("Олена Зеленська", "uk", "Olena Zelenská"),
+    ],
+)
+def test_czech_feminine_surnames(native: str, lang: str, expected: str) -> None:
+    variants = generate_variants(native, source_lang=lang, gender="f", schemes=["cs_press"])
+    assert expected in [v.text for v in variants]
 
 
 def test_feminine_ending_translated_per_language() -> None:

@@ -219,6 +219,8 @@ ENDINGS: dict[tuple[str, str], dict[str, str]] = {
         "ский": "sky|skij", "цкий": "tsky|ckij", "ий": "ij|i", "ый": "y", "ой": "oj", "ия": "ia",
     },
     ("it_press", "uk"): {**_UK_SKY, "ий": "yj", "ія": "ia"},
+    ("cs_press", "ru"): {"ская": "ská|skaja", "цкая": "cká|ckaja"},
+    ("cs_press", "uk"): {"ська": "ská|ska", "цька": "cká|cka"},
 }  # fmt: skip
 
 # Whole words that an ending rule would spoil (French "-ин -> -ine" is for surnames: Poutine).

@@ -286,59 +286,11 @@ def _word_options(word: str, scheme: str, lang: str) -> tuple[str, ...]:
 
 def _czech_feminine(text: str) -> str | None:
     """Czech press adds -ová to women's surnames: Zacharova -> Zacharovová, Tymošenko -> Tymošenková."""
-    for old, new in (("skaja", "ská"), ("ckaja", "cká"), ("ska", "ská"), ("cka", "cká")):
-        if text.endswith(old):
-            return text[: -len(old)] + new
     if text.endswith(("ova", "eva", "ěva", "ina", "yna")):
         return text[:-1] + "ová"
     if text.endswith("o"):
         return text + "vá"
     return None
-
-
-_FEMININE_SURNAME = ("ова", "ева", "ёва", "ина", "ына", "ая", "яя", "ська", "цька")
-# Men's given names that end in -а/-я like women's.
-_MASCULINE_IN_A = frozenset(
-    [
-        "никита",
-        "илья",
-        "кузьма",
-        "фома",
-        "савва",
-        "лука",
-        "миша",
-        "саша",
-        "паша",
-        "гоша",
-        "гриша",
-        "лёша",
-        "леша",
-        "петя",
-        "ваня",
-        "вася",
-        "дима",
-        "коля",
-        "толя",
-        "женя",
-        "серёжа",
-        "сережа",
-        "володя",
-        "юра",
-        "слава",
-        "мыкола",
-    ]
-)
-
-
-def _infer_gender(words: list[str]) -> str | None:
-    """'f' when the name looks like a woman's (Захарова; Юлия Тимошенко), else None."""
-    last = words[-1].lower()
-    if len(words) == 1:
-        return "f" if last.endswith(_FEMININE_SURNAME) and not _is_given_name(last) else None
-    first = words[0].lower()
-    if first.endswith(("а", "я")) and first not in _MASCULINE_IN_A:
-        return "f"
-    return "f" if last.endswith(_FEMININE_SURNAME) else None
 
 
 def _is_given_name(word: str) -> bool:
@@ -365,9 +317,10 @@ def generate_variants(
     Variants are made for the form given (``Лаврова`` gives ``Lavrova``, ``Ławrowa``, ...). Per
     scheme: the scheme's spelling, the spelling of the ``ё``-less reading (``Горбачёв`` is often
     written ``Горбачев``: Gorbachev), the forms without apostrophes and primes, and conventional
-    spellings of known given names (Дмитрий -> Dmitri, Dimitri; Алексей -> Alexei). ``gender``
-    ('m', 'f' or None: guessed from the surname's or given name's ending) adds Czech feminine
-    forms (Захарова -> Zacharovová, Юлія Тимошенко -> Julija Tymošenková). Distinct means case-insensitively distinct; the first scheme (in
+    spellings of known given names (Дмитрий -> Dmitri, Dimitri; Алексей -> Alexei).
+    ``gender="f"`` adds the Czech press's feminine surnames (Захарова -> Zacharovová,
+    Юлія Тимошенко -> Julija Tymošenková); it is not guessed, because a place or an organisation
+    may end like a woman's surname (Молдова). Distinct means case-insensitively distinct; the first scheme (in
     ``schemes`` order) that produces a spelling is the one reported.
     """
     chosen = _scheme_list(schemes, source_lang)
@@ -377,8 +330,6 @@ def generate_variants(
     words = parts[1::2]
     if not words:
         return []
-    if gender is None:
-        gender = _infer_gender(words)
     feminine_surname = gender == "f" and not (len(words) == 1 and _is_given_name(words[0]))
     seen: set[str] = set()
     variants: list[Variant] = []
