@@ -100,27 +100,18 @@ class HtmlWriter:
         return escape(self._cleaner.clean(text), quote=True)
 
     def _summary(self) -> str:
-        def counts(counter: Counter[str], unit: str = "") -> str:
+        def counts(counter: Counter[str]) -> str:
             if not counter:
                 return '<span class="none">none</span>'
-            return ", ".join(f"{self._text(k)} ×{n}{unit}" for k, n in counter.most_common())
+            return ", ".join(f"{self._text(k)} ×{n}" for k, n in counter.most_common())
 
+        rewrites = sum(self._rules.values())
         facts = [
-            (
-                "Documents",
-                f"{self._docs}"
-                + (f" ({self._docs_with_errors} with errors)" if self._docs_with_errors else ""),
-            ),
-            (
-                "Segments",
-                f"{self._segments}" + (f" ({self._untranslated} untranslated)" if self._untranslated else ""),
-            ),
+            ("Documents", f"{self._docs}{_aside(self._docs_with_errors, 'with errors')}"),
+            ("Segments", f"{self._segments}{_aside(self._untranslated, 'untranslated')}"),
             ("Languages", counts(self._pairs)),
             ("Engines", counts(self._engines)),
-            (
-                "Glossary rewrites",
-                f"{sum(self._rules.values())}" + (f": {counts(self._rules)}" if self._rules else ""),
-            ),
+            ("Glossary rewrites", f"{rewrites}: {counts(self._rules)}" if rewrites else "0"),
             ("Quality flags", counts(self._flags)),
             ("Errors", counts(self._errors)),
         ]
@@ -240,3 +231,7 @@ class HtmlWriter:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _aside(n: int, what: str) -> str:
+    return f" ({n} {what})" if n else ""
