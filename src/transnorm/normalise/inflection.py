@@ -163,15 +163,15 @@ def stems(lang: str | None, form: str) -> list[Stem]:
     return out
 
 
-def inflected_forms(lang: str | None, form: str, *, gender: str | None) -> dict[str, str]:
-    """Every inflected spelling of a given name in `lang`, mapped to the suffix it carries."""
-    out: dict[str, str] = {}
+def inflected_forms(lang: str | None, form: str, *, gender: str | None) -> dict[str, tuple[str, str]]:
+    """Every inflected spelling of a given name in `lang`: form -> (suffix, ending it replaced)."""
+    out: dict[str, tuple[str, str]] = {}
     e = endings(lang, form, gender=gender, person=True)
     for suffix in e.plain | e.with_given:
         if suffix not in _POSSESSIVE:
-            out[form + suffix] = suffix
+            out[form + suffix] = (suffix, "")
     for s in stems(lang, form):
         for suffix in s.suffixes:
-            out.setdefault(s.stem + suffix, suffix)
+            out.setdefault(s.stem + suffix, (suffix, s.dropped))
     out.pop(form, None)
     return out

@@ -32,7 +32,7 @@ from transnorm.normalise.glossary import Entry, Glossary, load_glossaries, resol
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # bump when the pickled layout or the matching rules change
+FORMAT_VERSION = 4  # bump when the pickled layout or the matching rules change
 FULL, SURNAME, NAME = "full", "surname", "name"
 EXPLICIT = "explicit"
 _PARTICLES = frozenset(
@@ -71,6 +71,7 @@ class Mention:
     dropped: str = ""
     given_start: int = -1
     given_stem_end: int = -1
+    given_dropped: str = ""
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -94,7 +95,8 @@ class GlossaryMatcher:
         self.lang = lang
         self.entries: tuple[Entry, ...] = glossary.entries
         owners: dict[str, dict[tuple[int, str, str], Owner]] = defaultdict(dict)
-        self.given: dict[str, dict[int, str]] = defaultdict(dict)  # folded given form -> entry -> suffix
+        # folded given-name form -> entry -> (case ending, ending it replaced)
+        self.given: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
         for idx, entry in enumerate(self.entries):
             self._add_entry(idx, entry, owners, generate)
         _drop_shadowed(owners)
@@ -130,9 +132,9 @@ class GlossaryMatcher:
             if sum(c.isalpha() for c in skey) >= _MIN_SURNAME_LETTERS:
                 self._add(owners, skey, idx, SURNAME, rule, entry)
             gkey = fold_name(given.split()[-1])
-            self.given[gkey].setdefault(idx, "")
-            for form, suffix in inflection.inflected_forms(self.lang, gkey, gender=entry.gender).items():
-                self.given[form].setdefault(idx, suffix)
+            self.given[gkey].setdefault(idx, ("", ""))
+            for form, ending in inflection.inflected_forms(self.lang, gkey, gender=entry.gender).items():
+                self.given[form].setdefault(idx, ending)
 
     def _add(self, owners: dict[str, dict], key: str, idx: int, kind: str, rule: str, entry: Entry) -> None:
         person = entry.type == "person"
@@ -185,14 +187,16 @@ class GlossaryMatcher:
             if needs_given or self.other_given_before(folded, start, owner.entry):
                 return None
             return Mention(start, end, stem_end, (owner.entry,), SURNAME, rule, owner.dropped)
-        g_start, g_stem_end, g_suffix = given
+        g_start, g_stem_end, g_suffix, g_dropped = given
         if needs_given and not g_suffix:
             return None  # "Maria Lavrova": a nominative given name, so -a is feminine, not genitive
         if g_suffix:
             rule += f"+given-inflection:{g_suffix}"
-        return Mention(start, end, stem_end, (owner.entry,), FULL, rule, owner.dropped, g_start, g_stem_end)
+        return Mention(
+            start, end, stem_end, (owner.entry,), FULL, rule, owner.dropped, g_start, g_stem_end, g_dropped
+        )
 
-    def _given_before(self, folded: str, start: int, entry: int) -> tuple[int, int, str] | None:
+    def _given_before(self, folded: str, start: int, entry: int) -> tuple[int, int, str, str] | None:
         """The given name of `entry` written right before `start`, as (start, stem end, suffix)."""
         if start < 2 or folded[start - 1] != " ":
             return None
@@ -201,10 +205,11 @@ class GlossaryMatcher:
         while g_start > 0 and (is_word_char(folded[g_start - 1]) or folded[g_start - 1] in ".'"):
             g_start -= 1
         word = folded[g_start:g_end]
-        suffix = self.given.get(word, {}).get(entry)
-        if suffix is None:
+        ending = self.given.get(word, {}).get(entry)
+        if ending is None:
             return None
-        return g_start, g_end - len(suffix), suffix
+        suffix, dropped = ending
+        return g_start, g_end - len(suffix), suffix, dropped
 
     def other_given_before(self, folded: str, start: int, entry: int) -> bool:
         """True when a given name of another glossary person stands right before `start` (Daniil Medvedev)."""
@@ -235,7 +240,10 @@ class GlossaryMatcher:
                 return None
             g_text = text[mention.given_start : mention.given_stem_end]
             g_suffix = text[mention.given_stem_end : mention.start - 1]
-            return case_like(g_text, given) + g_suffix + text[mention.start - 1] + out
+            new_given = _restem(given, mention.given_dropped)
+            if new_given is None:  # keep the written given name, normalise the surname only
+                return text[mention.given_start : mention.start] + out
+            return case_like(g_text, new_given) + g_suffix + text[mention.start - 1] + out
         new = _restem(canonical, mention.dropped)
         if new is None:
             return None
@@ -293,7 +301,7 @@ def _leftmost_longest(found: list[Mention]) -> list[Mention]:
             if m.entries[0] not in prev.entries:
                 out[-1] = Mention(
                     prev.start, prev.end, prev.stem_end, (*prev.entries, *m.entries), prev.kind, prev.rule,
-                    prev.dropped, prev.given_start, prev.given_stem_end,
+                    prev.dropped, prev.given_start, prev.given_stem_end, prev.given_dropped,
                 )
             continue
         if start < cursor:
