@@ -188,14 +188,19 @@ def _recall(rows: list[dict[str, str]]) -> float:
     return hits / len(rows)
 
 
-def test_wikidata_recall_floor() -> None:
+def test_wikidata_recall_floor_on_a_sample() -> None:
     """Share of Wikidata en/ru label pairs whose English label is among the variants.
 
     Most pairs are foreign names written in Russian (уильям -> william), which no Russian
-    romanisation recovers, so the floor is low; benchmarks/bench_translit.py prints the figures.
+    romanisation recovers, so the floor is low; benchmarks/bench_translit.py prints the figures
+    (44% on all 26k pairs when this was written).
     """
-    rows = _wikidata_rows()
-    assert _recall(rows) >= 0.30
+    assert _recall(_wikidata_rows()[::10]) >= 0.40
+
+
+@pytest.mark.slow
+def test_wikidata_recall_floor() -> None:
+    assert _recall(_wikidata_rows()) >= 0.42
 
 
 @pytest.mark.slow
