@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--to", dest="target", help="target language (default: from config, 'en')")
     run.add_argument("--from", dest="source", help="source language of every document (default: detect)")
     run.add_argument("-o", "--output", help="output file (default: stdout)")
-    run.add_argument("--format", help="output format: jsonl (default) or tsv")
+    run.add_argument("--format", help="output format: jsonl (default), tsv, tmx, xliff, moses (-o PREFIX), html")
     run.add_argument(
         "--config", help="TOML config file (default: built-in defaults, see configs/default.toml)"
     )
