@@ -96,9 +96,17 @@ def test_cyrillic_letters(detector: LanguageDetector, text: str, lang: str) -> N
     assert detector.detect(text).lang == lang
 
 
-def test_turkic_cyrillic_is_undetermined_not_russian(detector: LanguageDetector) -> None:
-    # Kazakh: no profile here, and plain langdetect calls it ru or uk.
-    assert detector.detect("Қазақстан Республикасы — Орталық Азияда орналасқан мемлекет").lang == "und"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Қазақстан Республикасы — Орталық Азияда орналасқан мемлекет",  # Kazakh
+        "Монгол Улс бол Зүүн Хойд Азид орших бүрэн эрхт улс юм",  # Mongolian
+        "Кыргызстан Борбордук Азиядагы өлкө",  # Kyrgyz
+    ],
+)
+def test_other_cyrillic_languages_are_undetermined_not_russian(detector: LanguageDetector, text: str) -> None:
+    # No profile or rule names these; plain langdetect calls them ru or uk.
+    assert detector.detect(text).lang == UNDETERMINED
 
 
 # --- "und" and arbitrary input ----------------------------------------------------------------

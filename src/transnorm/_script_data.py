@@ -97,7 +97,7 @@ CYR_SR_MK = frozenset("јљњџ")  # Serbian and Macedonian
 # Bashkir, Mongolian, Tajik, Uzbek, Chuvash...). Above CYR_OTHER_SHARE of the Cyrillic
 # letters the text is in none of the languages we can name, and the answer is "und".
 CYR_OTHER = frozenset("әғқңөұүһҗҙҡҫӣӯҳҷҕӑӗҫӳӹӱӧӓӝӟӵ")
-CYR_OTHER_SHARE = 0.02
+CYR_OTHER_SHARE = 0.005
 
 # Frequent short words that, among bg, mk, ru, sr and uk, only one language uses: they break
 # the ties that letters leave (Serbian without ђ/ћ vs Macedonian; short sentences without

@@ -78,9 +78,12 @@ class DetectorConfig:
     min_letters: texts with fewer letters (``str.isalpha``) than this are ``"und"``.
     allowed: if non-empty, the answer is one of these ISO codes or ``"und"`` (``"und"`` when
         the text's script rules all of them out, e.g. Korean text with ``allowed=("en",)``).
-    priors: relative prior weight per ISO code; languages not named weigh 1.0, and weight 0
-        excludes a language. ``{"de": 5.0}`` makes German five times as likely a priori as
-        any other language. Priors sway short, ambiguous texts; long texts outweigh them.
+        A hard restriction: with ``allowed=("en",)`` every Latin-script text is ``"en"``.
+    priors: relative prior weight per ISO code, given to langdetect's ``set_prior_map``;
+        languages not named weigh 1.0, and weight 0 excludes a language. langdetect uses
+        priors as the starting probabilities of its sampling, so even large weights only tip
+        short, ambiguous texts (``{"no": 10000}`` moved 6 of 100 Danish NTREX sentences to
+        Norwegian, ``{"no": 10}`` none). Use ``allowed`` for a hard restriction.
     max_chars: only the first ``max_chars`` characters are looked at (speed on long texts).
     """
 
