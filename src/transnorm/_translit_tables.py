@@ -129,7 +129,7 @@ _DE_RU = _table(_PLAIN, {
 })  # fmt: skip
 
 _DE_UK = _table(_DE_RU, _UK_PLAIN, {
-    "є": "je", "ж": "sh", "ї": "ji", "й": "j", "кс": "ks", "с": "s",
+    "є": "je", "ж": "sh", "ї": "ji", "й": "j", "кс": "ks",
 })  # fmt: skip
 
 _FR_RU = _table(_PLAIN, {
