@@ -190,6 +190,8 @@ def _write_resumable(
     restart: bool,
 ) -> None:
     state_path = RunState.path_for(path)
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write output {path}: directory {path.parent} does not exist")
     try:
         if restart:
             for p in (state_path, Path(f"{state_path}-wal"), Path(f"{state_path}-shm")):
@@ -202,7 +204,7 @@ def _write_resumable(
         raise OutputError(f"cannot create the run state next to {path}: {exc}") from None
     try:
         done = state.start({**pipe.signature, "format": fmt})
-        fh = _open_for_append(path, done.offset if not restart else 0)
+        fh = _open_for_append(path, done.offset)
         try:
             docs = _skip_done(docs, done)
             summary.skipped_already_done = done.documents
@@ -231,9 +233,12 @@ def _write_resumable(
             with contextlib.suppress(OSError):
                 fh.close()
     except OSError as exc:
+        committed = state.progress()
+        with contextlib.suppress(OSError):  # drop the partial tail; the committed records stay
+            os.truncate(path, committed.offset)
         raise OutputError(
-            f"writing {path} failed: {exc.strerror or exc}; the records committed before the failure are "
-            "intact, and re-running the same command resumes from there"
+            f"writing {path} failed: {exc.strerror or exc}; the {committed.documents} records committed "
+            "before the failure are intact, and re-running the same command resumes from there"
         ) from None
     finally:
         state.close()
