@@ -124,6 +124,37 @@ def test_blank_lines_separate_paragraphs() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("separator", "paragraphs"),
+    [
+        ("\n", [0, 0]),
+        ("\r\n", [0, 0]),
+        ("\r", [0, 0]),
+        ("\u2028", [0, 0]),
+        ("\x0c", [0, 0]),
+        (" \r\n \t", [0, 0]),
+        ("\n\n", [0, 1]),
+        ("\r\n\r\n", [0, 1]),
+        ("\r\r", [0, 1]),
+        ("\n \u00a0\t\n", [0, 1]),
+        ("\u2029", [0, 1]),
+        ("\n\n\n\n\n", [0, 1]),
+    ],
+)
+def test_line_break_kinds(separator: str, paragraphs: list[int]) -> None:
+    text = f"One line{separator}Another line"
+    spans = split_sentences(text, "en")
+    check_invariants(text, spans)
+    assert [text[s.start : s.end] for s in spans] == ["One line", "Another line"]
+    assert [s.paragraph for s in spans] == paragraphs
+
+
+def test_many_blank_lines_cost_no_loop_per_line() -> None:
+    text = "First.\n" + " \n" * 2_000_000 + "Second."
+    spans = split_sentences(text, "en")
+    assert [(s.paragraph, text[s.start : s.end]) for s in spans] == [(0, "First."), (1, "Second.")]
+
+
 def test_leading_blank_lines_do_not_count_as_a_paragraph() -> None:
     text = "\n\n \nOnly one."
     assert [(s.paragraph, text[s.start : s.end]) for s in split_sentences(text)] == [(0, "Only one.")]
@@ -216,6 +247,24 @@ def test_invariants_on_arbitrary_unicode(text: str, lang: str | None, max_chars:
     check_invariants(text, split_sentences(text, lang, max_chars=max_chars), max_chars)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "." * 100_000 + "x",  # a punctuation run that is no candidate (was quadratic)
+        "…" * 100_000 + "x",
+        "." + "»" * 100_000 + "x",
+        "a." + " " * 100_000 + "»x",
+        "a, — b. — " * 10_000,
+        "Dr. " * 25_000,
+        "(" * 100_000 + "x",
+        "a. " + "(" * 100_000 + "B",
+    ],
+    ids=["dots", "ellipses", "closers", "spaced-closer", "dashes", "titles", "openers", "opener-run"],
+)
+def test_pathological_runs_complete_and_keep_invariants(text: str) -> None:
+    check_invariants(text, split_sentences(text, "fr"))
+
+
 @pytest.mark.slow
 def test_ten_megabyte_line_completes_with_bounded_memory() -> None:
     text = ("lorem ipsum dolor sit amet consectetur " * 270_000)[:10_000_000]
@@ -232,8 +281,8 @@ def test_ten_megabyte_line_completes_with_bounded_memory() -> None:
 
 
 @pytest.mark.slow
-def test_ten_megabyte_line_of_periods_completes() -> None:
-    text = "Dr. A. b. 3.5 U.S. " * 500_000
+def test_two_megabyte_line_of_abbreviations_completes() -> None:
+    text = "Dr. A. b. 3.5 U.S. " * 100_000
     spans = split_sentences(text, "en")
     check_invariants(text, spans)
 

@@ -94,11 +94,14 @@ class _Rules:
 # Line breaks as str.splitlines() knows them; "\r\n" counts once.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _NON_SPACE = re.compile(r"\S")
+# In a whitespace-only stretch: two line breaks (a blank line between) or a paragraph separator.
+_BREAK = r"(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c\x1d\x1e\x85\u2028])"  # "\r\n" is one break
+_PARAGRAPH_GAP = re.compile(_BREAK + r"[^\S\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*" + _BREAK + r"|\u2029")
 _CLOSERS = "\"'”’»«›‹)]}“‘"
 _OPENERS = "\"'“”„‘’‚«»‹›([{¿¡-–—•*"
 _CANDIDATE = re.compile(
     r"[。！？｡]+[」』〉》）”’\"']*"  # CJK: no space needed after the stop
-    r"|[.!?…‼⁇⁈⁉؟।։።]+"  # terminal punctuation
+    r"|(?<![.!?…‼⁇⁈⁉؟।։።])[.!?…‼⁇⁈⁉؟।։።]+"  # terminal punctuation, from the start of a run
     r"[" + re.escape(_CLOSERS) + r"]*"  # closers glued to it: ." .» .“ .)
     r"(?:[^\S\n]+[»”])?"  # French spaced closer: . »
     r"(?=[\s,;:]|$)"
@@ -129,19 +132,12 @@ def split_sentences(text: str, lang: str | None = None, *, max_chars: int = 2000
     rules = _rules_for(lang)
     spans: list[SentenceSpan] = []
     paragraph = 0
-    gap = False  # a blank line was seen since the last sentence
-    for line_start, line_end, breaks_paragraph in _lines(text):
-        if _NON_SPACE.search(text, line_start, line_end) is None:
-            gap = gap or bool(spans)
-            continue
-        if gap:
+    for line_start, line_end, after_gap in _lines(text):
+        if after_gap and spans:
             paragraph += 1
-            gap = False
         for start, end in _line_sentences(text, line_start, line_end, rules):
             for piece_start, piece_end in _limit_length(text, start, end, max_chars):
                 spans.append(SentenceSpan(piece_start, piece_end, paragraph))
-        if breaks_paragraph:
-            gap = True
     return spans
 
 
@@ -158,12 +154,19 @@ def _rules_for(lang: str | None) -> _Rules:
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, bool]]:
-    """Yield ``(start, end, ends_with_paragraph_separator)`` for every line of ``text``."""
+    """Yield ``(start, end, after_blank_line)`` for every line that holds non-whitespace.
+
+    ``start`` is the line's first non-whitespace character.  Whitespace between lines is
+    skipped in one regex step, so runs of blank lines cost C speed, not a loop per line.
+    """
     pos = 0
-    for match in _LINE_BREAK.finditer(text):
-        yield pos, match.start(), match.group() == "\u2029"
-        pos = match.end()
-    yield pos, len(text), False
+    while (first := _NON_SPACE.search(text, pos)) is not None:
+        start = first.start()
+        after_gap = _PARAGRAPH_GAP.search(text, pos, start) is not None
+        line_break = _LINE_BREAK.search(text, start)
+        end = line_break.start() if line_break is not None else len(text)
+        yield start, end, after_gap
+        pos = end
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
