@@ -109,6 +109,17 @@ def test_other_cyrillic_languages_are_undetermined_not_russian(detector: Languag
     assert detector.detect(text).lang == UNDETERMINED
 
 
+def test_cue_words_are_unique_to_one_language() -> None:
+    # One hit decides, so a word listed for two languages would decide for the wrong one.
+    from transnorm import _script_data as sd
+
+    for table in (sd.CYR_CUE_WORDS, {k: sd.CYR_CUE_WORDS[k] | v for k, v in sd.SR_MK_CUE_WORDS.items()}):
+        seen: dict[str, str] = {}
+        for lang, words in table.items():
+            for word in words:
+                assert seen.setdefault(word, lang) == lang, f"{word!r} listed for {seen[word]} and {lang}"
+
+
 # --- "und" and arbitrary input ----------------------------------------------------------------
 
 UND_CASES = [

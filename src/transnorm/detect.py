@@ -5,7 +5,10 @@ Two steps, cheapest first:
 1. **Script rules.** Letters are counted per Unicode script. A script written by one language
    decides alone (Hangul -> ko, Greek -> el, Thai -> th, Georgian -> ka ...); Han text is
    ``zh`` unless it carries kana (``ja``); Cyrillic letters that only one language uses decide
-   between ru, uk, bg, mk, be and sr (``ї`` is Ukrainian, ``ы`` is not, ``ђ`` is Serbian ...).
+   between ru, uk, bg, mk, be and sr (``ї`` is Ukrainian, ``ы`` is not, ``ђ`` is Serbian ...),
+   with a few function words that only one of them uses when the letters are silent; Urdu
+   letters decide ur. Letters of languages we cannot name (Kazakh ``қ``, Pashto ``ښ`` ...)
+   make the answer ``"und"``. The tables are in ``_script_data.py``.
 2. **langdetect**, seeded, restricted to the languages of the text's dominant script (and to
    ``DetectorConfig.allowed``). Restricting the candidates makes it both more accurate (no
    Russian text called Macedonian because of one n-gram) and faster (fewer languages to
@@ -20,6 +23,11 @@ every run and process, whatever other code does to langdetect's globals.
 Codes are ISO 639-1. langdetect's ``zh-cn`` and ``zh-tw`` (simplified and traditional script
 profiles) both map to ``zh``: the script is not the language. Texts in scripts that no rule or
 profile covers (Ethiopic, Tibetan, Turkic Cyrillic ...) get ``"und"`` rather than a guess.
+
+Known gaps: Japanese without any kana (a headline of kanji only) is ``zh``; Kyrgyz or Mongolian
+sentences without ``ң ө ү`` are ``ru``; Serbian with neither ``ђ ћ`` nor a cue word is ``mk``;
+Latin-script languages that langdetect has no profile for (Malay, Galician, Hausa ...) get the
+nearest Latin language, not ``"und"``.
 
 Thread safety: a ``LanguageDetector`` may be shared by threads. Each ``detect`` call builds its
 own langdetect ``Detector`` (which holds the random generator); the shared profile tables are
