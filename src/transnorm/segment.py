@@ -92,16 +92,19 @@ class _Rules:
 
 
 # Line breaks as str.splitlines() knows them; "\r\n" counts once.
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # where a line ends
 _NON_SPACE = re.compile(r"\S")
 # In a whitespace-only stretch: two line breaks (a blank line between) or a paragraph separator.
 _BREAK = r"(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c\x1d\x1e\x85\u2028])"  # "\r\n" is one break
 _PARAGRAPH_GAP = re.compile(_BREAK + r"[^\S\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*" + _BREAK + r"|\u2029")
 _CLOSERS = "\"'”’»«›‹)]}“‘"
 _OPENERS = "\"'“”„‘’‚«»‹›([{¿¡-–—•*"
+# Runs of sentence-final punctuation: a plain character class, so the regex engine scans
+# fast; each run is then tried against _CANDIDATE at its start (which keeps it linear).
+_STOP_RUN = re.compile(r"[.!?…‼⁇⁈⁉؟।։።。！？｡]+")
 _CANDIDATE = re.compile(
     r"[。！？｡]+[」』〉》）”’\"']*"  # CJK: no space needed after the stop
-    r"|(?<![.!?…‼⁇⁈⁉؟।։።])[.!?…‼⁇⁈⁉؟।։።]+"  # terminal punctuation, from the start of a run
+    r"|[.!?…‼⁇⁈⁉؟।։።]+"  # terminal punctuation
     r"[" + re.escape(_CLOSERS) + r"]*"  # closers glued to it: ." .» .“ .)
     r"(?:[^\S\n]+[»”])?"  # French spaced closer: . »
     r"(?=[\s,;:]|$)"
@@ -180,10 +183,14 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _line_sentences(text: str, line_start: int, line_end: int, rules: _Rules) -> Iterator[tuple[int, int]]:
     """Yield stripped, non-empty sentence spans of one line."""
-    start = _strip(text, line_start, line_end)[0]
-    for match in _CANDIDATE.finditer(text, start, line_end):
-        cut = match.end()
-        if cut <= start or not _is_boundary(text, match, start, line_start, line_end, rules):
+    start = pos = _strip(text, line_start, line_end)[0]
+    while (run := _STOP_RUN.search(text, pos, line_end)) is not None:
+        match = _CANDIDATE.match(text, run.start(), line_end)
+        if match is None:
+            pos = run.end()
+            continue
+        pos = cut = match.end()
+        if not _is_boundary(text, match, start, line_start, line_end, rules):
             continue
         span = _strip(text, start, cut)
         if span[0] < span[1]:
