@@ -180,8 +180,8 @@ def _cmd_expand(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
 
     matcher = load_matcher(args.files, args.lang, generate=not args.no_generated)
     rows = []
-    for key, (pid, _length) in sorted(matcher.automaton.items()):
-        for owner in matcher._owners[pid]:
+    for key, owners in sorted(matcher.readings()):
+        for owner in owners:
             entry = matcher.entries[owner.entry]
             rows.append({
                 "entity": entry.id, "form": key, "kind": owner.kind, "rule": owner.rule,

@@ -12,8 +12,9 @@ All tables hold *folded* text (see `fold.py`): lower case, no diacritics (Polish
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from transnorm.normalise.fold import fold_text
 
@@ -25,7 +26,7 @@ class _Rules:
     consonant: tuple[str, ...] = ()  # appended to a form ending in a consonant
     after_j: tuple[str, ...] = ()  # appended to a form ending in -j (Polish Siergiej, Dmitrij)
     adjectival: tuple[str, ...] = ()  # appended to -ski/-cki (Polish Zełenski -> Zełenskiego)
-    drop: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (ending, endings that replace it)
+    drop: tuple[tuple[str, Collection[str]], ...] = ()  # (ending, endings that replace it)
     anywhere: tuple[str, ...] = ()  # appended to any form (English 's)
     script: str = "latin"  # the endings apply to forms in this script only
 
@@ -102,7 +103,7 @@ class Stem:
 
     stem: str
     dropped: str
-    suffixes: frozenset[str]
+    suffixes: Collection[str]
 
 
 def _is_cyrillic(ch: str) -> bool:
@@ -116,9 +117,7 @@ def _rules(lang: str | None) -> _Rules:
         name: tuple(dict.fromkeys(fold_text(s) for s in getattr(rules, name)))
         for name in ("consonant", "after_j", "adjectival", "anywhere")
     }
-    drop = tuple(
-        (fold_text(end), tuple(dict.fromkeys(fold_text(s) for s in subs))) for end, subs in rules.drop
-    )
+    drop = tuple((fold_text(end), frozenset(fold_text(s) for s in subs)) for end, subs in rules.drop)
     return _Rules(**folded, drop=drop, script=rules.script)
 
 
@@ -128,6 +127,12 @@ def _script_ok(rules: _Rules, last: str) -> bool:
 
 def endings(lang: str | None, form: str, *, gender: str | None, person: bool) -> Endings:
     """Suffixes that may follow folded `form` in text of `lang` (the form's own spelling kept)."""
+    return _endings(lang, form[-4:], gender, person)
+
+
+@lru_cache(maxsize=65536)
+def _endings(lang: str | None, form: str, gender: str | None, person: bool) -> Endings:
+    """`endings` of a form's last four letters: cached, and equal results are one shared object."""
     rules = _rules(lang)
     plain: set[str] = set(rules.anywhere)
     with_given: set[str] = set()
@@ -158,7 +163,7 @@ def stems(lang: str | None, form: str) -> list[Stem]:
     out = []
     for ending, subs in rules.drop:
         if form.endswith(ending) and len(form) > len(ending) + 1:
-            out.append(Stem(form[: -len(ending)], ending, frozenset(subs)))
+            out.append(Stem(form[: -len(ending)], ending, subs))
             break
     return out
 

@@ -22,9 +22,10 @@ import os
 import pickle
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from transnorm.normalise import inflection
 from transnorm.normalise.fold import case_like, fold_name, fold_text, is_word_char, left_boundary, word_end
@@ -32,7 +33,7 @@ from transnorm.normalise.glossary import Entry, Glossary, load_glossaries, resol
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # bump when the pickled layout or the matching rules change
+FORMAT_VERSION = 5  # bump when the pickled layout or the matching rules change
 FULL, SURNAME, NAME = "full", "surname", "name"
 EXPLICIT = "explicit"
 _PARTICLES = frozenset(
@@ -41,9 +42,11 @@ _PARTICLES = frozenset(
 _MIN_SURNAME_LETTERS = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Owner:
-    """One reading of a pattern: which entity, as what kind of mention, made by which rule."""
+class Owner(NamedTuple):
+    """One reading of a pattern: which entity, as what kind of mention, made by which rule.
+
+    A named tuple (not a dataclass) because a large glossary has ~500k of them and they are pickled.
+    """
 
     entry: int
     kind: str
@@ -51,6 +54,7 @@ class Owner:
     plain: frozenset[str]
     with_given: frozenset[str] = frozenset()
     dropped: str = ""  # a stem pattern: this ending was dropped and a suffix is required
+    upper: bool = False  # an acronym (NATO, UN): only matched when written in capitals
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +105,12 @@ class GlossaryMatcher:
             self._add_entry(idx, entry, owners, generate)
         _drop_shadowed(owners)
         self._owners: list[tuple[Owner, ...]] = []
-        self.automaton = ahocorasick.Automaton()
+        self._lengths: list[int] = []
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for key, readings in owners.items():
-            self.automaton.add_word(key, (len(self._owners), len(key)))
+            self.automaton.add_word(key, len(self._owners))
             self._owners.append(tuple(readings.values()))
+            self._lengths.append(len(key))
         self.automaton.make_automaton()
         self.patterns = len(self._owners)
         self.given = dict(self.given)
@@ -120,12 +126,13 @@ class GlossaryMatcher:
             key = fold_name(text)
             if not key:
                 continue
+            upper = not person and _is_acronym(text)
             if not person:
-                self._add(owners, key, idx, NAME, rule, entry)
+                self._add(owners, key, idx, NAME, rule, entry, upper)
                 continue
             given, surname = split_name(text)
             if not given:
-                self._add(owners, key, idx, SURNAME if rule == EXPLICIT else NAME, rule, entry)
+                self._add(owners, key, idx, SURNAME if rule == EXPLICIT else NAME, rule, entry, upper)
                 continue
             self._add(owners, key, idx, FULL, rule, entry)
             skey = fold_name(surname)
@@ -136,15 +143,45 @@ class GlossaryMatcher:
             for form, ending in inflection.inflected_forms(self.lang, gkey, gender=entry.gender).items():
                 self.given[form].setdefault(idx, ending)
 
-    def _add(self, owners: dict[str, dict], key: str, idx: int, kind: str, rule: str, entry: Entry) -> None:
+    def _add(
+        self, owners: dict[str, dict], key: str, idx: int, kind: str, rule: str, entry: Entry, upper: bool = False
+    ) -> None:
         person = entry.type == "person"
-        last = key.split()[-1]
+        last = key.rsplit(" ", 1)[-1]
         ends = inflection.endings(self.lang, last, gender=entry.gender, person=person)
-        owners[key].setdefault((idx, kind, ""), Owner(idx, kind, rule, ends.plain, ends.with_given))
-        if kind == FULL:
+        owners[key].setdefault((idx, kind, ""), Owner(idx, kind, rule, ends.plain, ends.with_given, "", upper))
+        if kind == FULL or upper:
             return
         for stem in inflection.stems(self.lang, key):
-            owners[stem.stem].setdefault((idx, kind, stem.dropped), Owner(idx, kind, rule, stem.suffixes, dropped=stem.dropped))
+            reading = Owner(idx, kind, rule, stem.suffixes, dropped=stem.dropped)
+            owners[stem.stem].setdefault((idx, kind, stem.dropped), reading)
+
+    def readings(self) -> Iterator[tuple[str, tuple[Owner, ...]]]:
+        """Every folded pattern with its readings (for `glossary expand` and the near-variant index)."""
+        for key, pid in self.automaton.items():
+            yield key, tuple(Owner._make(o) for o in self._owners[pid])
+
+    def __getstate__(self) -> dict[str, object]:
+        """Compact pickled form: plain tuples load several times faster than named tuples or dataclasses."""
+        return {
+            "files": self.glossary.files,
+            "entries": [astuple_entry(e) for e in self.entries],
+            "lang": self.lang,
+            "given": self.given,
+            "owners": [tuple(tuple(o) for o in readings) for readings in self._owners],
+            "lengths": self._lengths,
+            "automaton": self.automaton,
+        }
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.entries = tuple(Entry(*t) for t in state["entries"])  # type: ignore[attr-defined]
+        self.glossary = Glossary(self.entries, state["files"])  # type: ignore[arg-type]
+        self.lang = state["lang"]  # type: ignore[assignment]
+        self.given = state["given"]  # type: ignore[assignment]
+        self._owners = state["owners"]  # type: ignore[assignment]
+        self._lengths = state["lengths"]  # type: ignore[assignment]
+        self.automaton = state["automaton"]
+        self.patterns = len(self._owners)
 
     # ----------------------------------------------------------------------------- matching
 
@@ -152,10 +189,11 @@ class GlossaryMatcher:
         """Every mention in `text` (NFC), non-overlapping, leftmost-longest; surnames not yet resolved."""
         folded = fold_text(text) if folded is None else folded
         found: list[Mention] = []
-        for last, (pid, length) in self.automaton.iter(folded):
-            start, stem_end = last - length + 1, last + 1
-            if not left_boundary(folded, start):
-                continue
+        lengths = self._lengths
+        for last, pid in self.automaton.iter(folded):
+            start, stem_end = last - lengths[pid] + 1, last + 1
+            if start and (folded[start - 1].isalnum() or not left_boundary(folded, start)):
+                continue  # the common case, inside a word, is rejected without a function call
             end = word_end(folded, stem_end)
             suffix = folded[stem_end:end]
             for owner in self._owners[pid]:
@@ -167,33 +205,37 @@ class GlossaryMatcher:
     def _accept(
         self, text: str, folded: str, owner: Owner, start: int, stem_end: int, end: int, suffix: str
     ) -> Mention | None:
+        # positional: readings are plain tuples once a matcher comes back from the cache
+        entry, kind, base_rule, plain, with_given, dropped, upper = owner
         needs_given = False
-        if owner.dropped:
-            if suffix not in owner.plain:
+        if dropped:
+            if suffix not in plain:
                 return None
-        elif suffix and suffix not in owner.plain:
-            if suffix not in owner.with_given:
+        elif suffix and suffix not in plain:
+            if suffix not in with_given:
                 return None
             needs_given = True
-        if owner.kind in (SURNAME, NAME) and " " not in folded[start:stem_end] and not text[start].isupper():
+        if kind in (SURNAME, NAME) and " " not in folded[start:stem_end] and not text[start].isupper():
             return None  # a one-word name must be capitalised: "may" is not Theresa May
-        rule = owner.rule + (f"+inflection:{suffix}" if suffix else "")
-        if owner.kind != SURNAME:
+        if upper and not text[start:stem_end].isupper():
+            return None  # acronyms are case-sensitive: "Un" (French) is not the UN
+        rule = base_rule + (f"+inflection:{suffix}" if suffix else "")
+        if kind != SURNAME:
             if needs_given:
                 return None
-            return Mention(start, end, stem_end, (owner.entry,), owner.kind, rule, owner.dropped)
-        given = self._given_before(folded, start, owner.entry)
+            return Mention(start, end, stem_end, (entry,), kind, rule, dropped)
+        given = self._given_before(folded, start, entry)
         if given is None:
-            if needs_given or self.other_given_before(folded, start, owner.entry):
+            if needs_given or self.other_given_before(folded, start, entry):
                 return None
-            return Mention(start, end, stem_end, (owner.entry,), SURNAME, rule, owner.dropped)
+            return Mention(start, end, stem_end, (entry,), SURNAME, rule, dropped)
         g_start, g_stem_end, g_suffix, g_dropped = given
         if needs_given and not g_suffix:
             return None  # "Maria Lavrova": a nominative given name, so -a is feminine, not genitive
         if g_suffix:
             rule += f"+given-inflection:{g_suffix}"
         return Mention(
-            start, end, stem_end, (owner.entry,), FULL, rule, owner.dropped, g_start, g_stem_end, g_dropped
+            start, end, stem_end, (entry,), FULL, rule, dropped, g_start, g_stem_end, g_dropped
         )
 
     def _given_before(self, folded: str, start: int, entry: int) -> tuple[int, int, str, str] | None:
@@ -279,6 +321,16 @@ class GlossaryMatcher:
                     chosen.append((m, pick))
             out.append(chosen)
         return out
+
+
+def astuple_entry(entry: Entry) -> tuple:
+    """An entry's fields in order, as `Entry(*fields)` takes them back."""
+    return tuple(getattr(entry, f) for f in Entry.__dataclass_fields__)
+
+
+def _is_acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return 1 < len(letters) <= 5 and " " not in text.strip() and all(c.isupper() for c in letters)
 
 
 def _restem(canonical: str, dropped: str) -> str | None:

@@ -46,8 +46,8 @@ class NearVariantIndex:
         self.matcher = matcher
         self.known: set[str] = set()
         self.by_key: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for key, (pid, _length) in matcher.automaton.items():
-            for owner in matcher._owners[pid]:
+        for key, owners in matcher.readings():
+            for owner in owners:
                 if owner.dropped or " " in key:
                     continue
                 self.known.add(key)
