@@ -162,10 +162,14 @@ class _AssistedCost:
         profiles = self.source if side == 0 else self.target
         return Profile.merge(profiles[i0:i1])
 
-    def similarity(self, src: Sequence[int], tgt: Sequence[int]) -> float:
-        s = self._profile(0, src[0], src[-1] + 1)
-        t = self._profile(1, tgt[0], tgt[-1] + 1)
+    def score(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """chrF of the link's translated side against its other side."""
+        s = self._profile(0, i0, i1)
+        t = self._profile(1, j0, j1)
         return chrf(s, t, self.cfg.beta) if self.hyp_is_source else chrf(t, s, self.cfg.beta)
+
+    def similarity(self, src: Sequence[int], tgt: Sequence[int]) -> float:
+        return self.score(src[0], src[-1] + 1, tgt[0], tgt[-1] + 1)
 
     def __call__(self, i0: int, i1: int, j0: int, j1: int) -> float:
         cfg = self.cfg
@@ -173,8 +177,6 @@ class _AssistedCost:
         if ks == 0 or kt == 0:
             sim_part = cfg.skip_cost * (ks + kt)
         else:
-            s = self._profile(0, i0, i1)
-            t = self._profile(1, j0, j1)
-            score = chrf(s, t, cfg.beta) if self.hyp_is_source else chrf(t, s, cfg.beta)
+            score = self.score(i0, i1, j0, j1)
             sim_part = (1 - score) * (ks + kt) / 2 + cfg.merge_cost * (ks + kt - 2)
         return cfg.similarity_weight * sim_part + cfg.length_weight * self.length(i0, i1, j0, j1)
