@@ -68,7 +68,7 @@ def longest_loop(text: str, max_n: int = 8) -> tuple[int, int]:
     Words are whitespace-separated tokens; text without spaces (Chinese, Japanese) is read per character.
     """
     tokens = text.split()
-    if len(tokens) <= 2 and len(text) > 20:
+    if len(tokens) <= 2 and any(_is_wide(ch) for ch in text):
         tokens = [ch for ch in text if not ch.isspace()]
     tokens = [t.strip(".,;:!?\"'()«»„“”").casefold() or t for t in tokens]
     best = (0, 1)
