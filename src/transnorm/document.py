@@ -15,6 +15,18 @@ from typing import Any
 UNDETERMINED = "und"
 
 
+def replace_surrogates(text: str) -> tuple[str, bool]:
+    """Text that can be written as UTF-8: lone surrogates (possible in JSON input) become U+FFFD.
+
+    Returns the text and whether anything was replaced, so the caller can record a warning.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text), True
+    return text, False
+
+
 @dataclass(slots=True)
 class Segment:
     """One sentence of the source text and its translation.

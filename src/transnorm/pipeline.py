@@ -18,7 +18,7 @@ from typing import Any
 
 from transnorm import __version__
 from transnorm.config import PipelineConfig
-from transnorm.document import UNDETERMINED, Document
+from transnorm.document import UNDETERMINED, Document, replace_surrogates
 from transnorm.errors import E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, TransnormError
 from transnorm.langcodes import normalise_lang
 
@@ -219,6 +219,12 @@ class Pipeline:
             doc.target_lang = normalise_lang(self.config.target_lang)
             if doc.failed:
                 pass
+            else:  # text that cannot be written as UTF-8 is repaired, and the record says so
+                doc.text, replaced = replace_surrogates(doc.text)
+                if replaced:
+                    doc.warnings.append("lone surrogate code points in the text were replaced by U+FFFD")
+            if doc.failed:
+                pass
             elif not doc.text.strip():
                 doc.add_error("read", E_EMPTY, "document is empty or contains only whitespace")
             elif len(doc.text) > limit:
@@ -291,3 +297,4 @@ def _call_guarded(name: str, stage: Stage, doc: Document) -> None:
             f"stage {name!r} returned {type(result).__name__} instead of the Document it was given; "
             "a stage must modify the document and return it"
         )
+

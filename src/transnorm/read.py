@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from transnorm.document import Document
+from transnorm.document import Document, replace_surrogates
 from transnorm.errors import (
     E_BAD_JSON,
     E_BAD_RECORD,
@@ -146,19 +146,11 @@ def document_from_json(rec: Any, where: str) -> Document:
     if not isinstance(text, str):
         what = "missing" if text is None else f"a {type(text).__name__}, not a string"
         return _error_doc(doc_id, E_BAD_RECORD, f"{where}: field 'text' is {what}", metadata)
+    text, replaced = replace_surrogates(text)
     doc = Document(id=doc_id, text=text, metadata=metadata)
-    if _has_surrogates(text):
-        doc.text = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    if replaced:
         doc.warnings.append("lone surrogate code points in 'text' were replaced by U+FFFD")
     return doc
-
-
-def _has_surrogates(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _error_doc(doc_id: str, code: str, message: str, metadata: dict[str, Any] | None = None) -> Document:

@@ -8,6 +8,16 @@ from typing import IO
 from transnorm.document import Document
 
 
+# Characters that json.dumps(ensure_ascii=False) leaves raw but that many line readers (Python's
+# str.splitlines, JavaScript before ES2019) treat as line breaks: escape them so a record is one line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def dumps_record(record: dict) -> str:
+    """One JSON line: UTF-8 text kept readable, every line-break-like character escaped."""
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
 class JsonlWriter:
     """Write each document as one JSON line and flush it, so a consumer sees records as they complete."""
 
@@ -19,7 +29,7 @@ class JsonlWriter:
         self.flush = flush
 
     def write(self, doc: Document) -> None:
-        line = json.dumps(doc.to_record(include_text=self.include_text), ensure_ascii=False)
+        line = dumps_record(doc.to_record(include_text=self.include_text))
         self.stream.write(line + "\n")
         if self.flush:
             self.stream.flush()
