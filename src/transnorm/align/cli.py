@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import IO
+from collections.abc import Iterator
+from typing import IO, Any
+
+from transnorm.document import Document
 
 EXIT_OK = 0
 EXIT_DOC_ERRORS = 1
@@ -37,6 +40,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument(
         "--format", default="jsonl", help="output format: jsonl (default), tsv, tmx, xliff, moses, html"
     )
+    p.add_argument(
+        "--check-names",
+        action="store_true",
+        help="compare glossary names across each aligned pair (record field metadata.name_check)",
+    )
+    p.add_argument(
+        "--glossary",
+        action="append",
+        metavar="PATH",
+        help="glossary file or bundled name for --check-names (repeatable; default: bundled)",
+    )
     p.set_defaults(func=_cmd_align)
 
 
@@ -56,6 +70,8 @@ def _cmd_align(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) 
             source_lang=args.source_lang,
             target_lang=args.target_lang,
         )
+        if args.check_names:
+            docs = _with_name_check(docs, tuple(args.glossary or ("bundled",)))
         summary = write_documents(docs, args.format, args.output, stdout=out)
     finally:
         engine = getattr(aligner, "engine", None)
@@ -69,3 +85,19 @@ def _cmd_align(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) 
         )
         return EXIT_DOC_ERRORS
     return EXIT_OK
+
+
+def _with_name_check(docs: Iterator[Document], specs: tuple[str, ...]) -> Iterator[Document]:
+    from transnorm.align.crossnames import add_name_check
+    from transnorm.normalise import load_matcher
+
+    matchers: dict[str | None, Any] = {}
+
+    def matcher_for(lang: str | None) -> Any:
+        if lang not in matchers:
+            matchers[lang] = load_matcher(specs, lang)
+        return matchers[lang]
+
+    matcher_for(None)  # a broken glossary is a usage error before any document is written
+    for doc in docs:
+        yield add_name_check(doc, matcher_for)
