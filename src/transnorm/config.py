@@ -46,6 +46,8 @@ class DetectOptions:
     """Segments with fewer letters inherit the document's language instead of being detected alone."""
     per_segment: bool = True
     """Detect the language of every segment too (written to `segments[].lang`)."""
+    segment_max_chars: int = 200
+    """Only this many characters of a segment are used to detect its language (a long one is costly)."""
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ class SegmentStage:
             if forced or not opts.per_segment or letters < opts.segment_min_letters:
                 seg.lang, seg.lang_confidence = doc.lang, doc.lang_confidence
             else:
-                found = self.resources.detector.detect(seg.source)
+                found = self.resources.detector.detect(seg.source[: opts.segment_max_chars])
                 seg.lang, seg.lang_confidence = found.lang, found.confidence
 
 
