@@ -184,7 +184,8 @@ def library_splitters() -> dict[str, Splitter]:
     else:
 
         def run_sentencex(text: str, lang: str) -> list[int]:
-            return align(text, sentencex.segment(lang, text))
+            ends = [b["end_index"] for b in sentencex.get_sentence_boundaries(lang, text)]
+            return [len(text[:end].rstrip()) for end in ends]  # its offsets include trailing spaces
 
         found["sentencex"] = run_sentencex
     return found

@@ -98,14 +98,14 @@ _TABLES: dict[str, dict[str, str]] = {
         title="sr sra srta srs dr dra drs prof profa eng exmo exma sto sta av dep gov sen "
         "pres gen cel ex aprox tel",
         num="vol pág pp art cap n",
-        mid="jan fev mar abr mai jun jul ago set out nov dez",
+        mid="jan fev abr mai jun jul ago set out nov dez",  # not "mar": the sea
         end="etc ltda cia s.a",
     ),
     "es": _table(
         title="sr sra srta sres dr dra drs prof lic ing arq dña sto sta av avda pza gral gob "
         "pdte excmo excma ilmo ud uds vd vds aprox p.ej ee ff",
         num="núm vol pág art cap n",
-        mid="ene feb mar abr may jun jul ago sept sep oct nov dic",
+        mid="ene feb abr may jun jul ago sept sep oct nov dic",  # not "mar": the sea
         end="etc cía s.a a.c d.c ee.uu ff.aa",
     ),
     "it": _table(

