@@ -92,8 +92,8 @@ class _Rules:
     ordinal_dot: bool
 
 
-# Line breaks as str.splitlines() knows them; "\r\n" counts once.
-_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # where a line ends
+# Line breaks as str.splitlines() knows them (a line ends at the first one).
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _NON_SPACE = re.compile(r"\S")
 # In a whitespace-only stretch: two line breaks (a blank line between) or a paragraph separator.
 _BREAK = r"(?:\r\n|\r(?!\n)|[\n\x0b\x0c\x1c\x1d\x1e\x85\u2028])"  # "\r\n" is one break
