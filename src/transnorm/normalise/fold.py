@@ -3,9 +3,9 @@
 The matcher searches a folded copy of the text and maps hits straight back to the original, so the
 fold is *length-preserving*: one character in, one character out. `fold_text` lower-cases, strips
 diacritics (Ł -> l, ö -> o, ё -> е; Cyrillic й, ї and ў stay letters of their own), maps every
-apostrophe to `'` and hyphens and non-breaking spaces to a plain space (`NATO-Russia` matches
-`NATO Russia`). Other punctuation is left alone: word boundaries are checked on each hit
-(`left_boundary`, `word_end`).
+apostrophe to `'`, and hyphens, non-breaking spaces, opening brackets and double quotes to a plain
+space (`NATO-Russia` matches `NATO Russia`). Other punctuation is left alone: word boundaries are
+checked on each hit (`left_boundary`, `word_end`).
 
 Speed: `str.translate` walks every character in Python-object land (about 12 MB/s here); instead one
 compiled regex finds only the characters whose fold differs from `str.lower()` (accented letters,
@@ -18,8 +18,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-APOSTROPHES = "'’ʼ‘`´ʹ′ʻ"
-_SPACES = "-\u00a0\u2007\u202f\u2009\u200a\u2010\u2011\u2012\u2013\u2014"
+APOSTROPHES = "'’ʼ`´ʹ′ʻ"
+# Folded to a space: hyphens and dashes (NATO-Russia = NATO Russia), non-breaking and thin spaces, and
+# opening brackets and quotes, so that a short name can be searched as " name" (a word start).
+_SPACES = "-\u00a0\u2007\u202f\u2009\u200a\u2010\u2011\u2012\u2013\u2014([{\"“”„«»‹›‘"
 
 # Letters that NFD does not decompose but that news text writes with or without their mark.
 _SPECIAL = {"ł": "l", "đ": "d", "ø": "o", "ı": "i", "ħ": "h", "ŀ": "l"}

@@ -21,6 +21,7 @@ import logging
 import os
 import pickle
 import tempfile
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,13 +34,16 @@ from transnorm.normalise.glossary import Entry, Glossary, load_glossaries, resol
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5  # bump when the pickled layout or the matching rules change
+FORMAT_VERSION = 6  # bump when the pickled layout or the matching rules change
 FULL, SURNAME, NAME = "full", "surname", "name"
 EXPLICIT = "explicit"
 _PARTICLES = frozenset(
     ["von", "van", "der", "den", "de", "da", "di", "du", "le", "la", "al", "el", "bin", "ben", "dos", "das", "del", "della", "ter", "ten", "zu", "af", "ibn", "mac"]
 )
 _MIN_SURNAME_LETTERS = 3
+# Patterns this short are searched only at word starts (" key"), which keeps "es" or "dan" from
+# hitting inside every other word; the cost is that they are missed right after "/" or ":".
+_SHORT_KEY = 5
 
 
 class Owner(NamedTuple):
@@ -107,11 +111,18 @@ class GlossaryMatcher:
         self._owners: list[tuple[Owner, ...]] = []
         self._lengths: list[int] = []
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.acronyms = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for key, readings in owners.items():
-            self.automaton.add_word(key, len(self._owners))
+            if all(o.upper for o in readings.values()):
+                self.acronyms.add_word(key, len(self._owners))  # searched in the original text
+            elif len(key) <= _SHORT_KEY:
+                self.automaton.add_word(" " + key, len(self._owners))  # only at a word start
+            else:
+                self.automaton.add_word(key, len(self._owners))
             self._owners.append(tuple(readings.values()))
             self._lengths.append(len(key))
         self.automaton.make_automaton()
+        self.acronyms.make_automaton()
         self.patterns = len(self._owners)
         self.given = dict(self.given)
 
@@ -123,10 +134,10 @@ class GlossaryMatcher:
         if generate:
             forms += _generated_forms(entry)
         for text, rule in forms:
-            key = fold_name(text)
+            upper = not person and _is_acronym(text)
+            key = " ".join(unicodedata.normalize("NFC", text).split()) if upper else fold_name(text)
             if not key:
                 continue
-            upper = not person and _is_acronym(text)
             if not person:
                 self._add(owners, key, idx, NAME, rule, entry, upper)
                 continue
@@ -158,8 +169,9 @@ class GlossaryMatcher:
 
     def readings(self) -> Iterator[tuple[str, tuple[Owner, ...]]]:
         """Every folded pattern with its readings (for `glossary expand` and the near-variant index)."""
-        for key, pid in self.automaton.items():
-            yield key, tuple(Owner._make(o) for o in self._owners[pid])
+        for automaton in (self.automaton, self.acronyms):
+            for key, pid in automaton.items():
+                yield key.strip(), tuple(Owner._make(o) for o in self._owners[pid])
 
     def __getstate__(self) -> dict[str, object]:
         """Compact pickled form: plain tuples load several times faster than named tuples or dataclasses."""
@@ -171,6 +183,7 @@ class GlossaryMatcher:
             "owners": [tuple(tuple(o) for o in readings) for readings in self._owners],
             "lengths": self._lengths,
             "automaton": self.automaton,
+            "acronyms": self.acronyms,
         }
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -181,6 +194,7 @@ class GlossaryMatcher:
         self._owners = state["owners"]  # type: ignore[assignment]
         self._lengths = state["lengths"]  # type: ignore[assignment]
         self.automaton = state["automaton"]
+        self.acronyms = state["acronyms"]
         self.patterns = len(self._owners)
 
     # ----------------------------------------------------------------------------- matching
@@ -190,7 +204,10 @@ class GlossaryMatcher:
         folded = fold_text(text) if folded is None else folded
         found: list[Mention] = []
         lengths = self._lengths
-        for last, pid in self.automaton.iter(folded):
+        hits = [(last - 1, pid) for last, pid in self.automaton.iter(" " + folded)]
+        if len(self.acronyms):
+            hits += self.acronyms.iter(text)
+        for last, pid in hits:
             start, stem_end = last - lengths[pid] + 1, last + 1
             if start and (folded[start - 1].isalnum() or not left_boundary(folded, start)):
                 continue  # the common case, inside a word, is rejected without a function call

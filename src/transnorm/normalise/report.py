@@ -23,8 +23,14 @@ from transnorm.normalise.matcher import NAME, SURNAME, GlossaryMatcher, Mention,
 from transnorm.normalise.skeleton import name_gender, romanise, similarity, skeleton
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# A capitalised word after an article or article-preposition is a noun, not a name (der Grund, la Marine).
+_DETERMINERS = frozenset(
+    ["the", "a", "an", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "im", "am", "zum", "zur", "vom", "beim", "ins", "le", "la", "les", "un", "une", "des", "du", "au", "aux", "el", "los", "las", "una", "del", "al", "il", "lo", "gli", "uno"]
+)
 _MIN_CANDIDATE_LETTERS = 4
-_MIN_SKELETON = 2
+_MIN_SKELETON = 3
+_SHORT_SKELETON = 3  # keys this short (Kosak: KZK) also need a score >= _SHORT_MIN_SCORE
+_SHORT_MIN_SCORE = 0.8
 DEFAULT_MIN_SCORE = 0.6
 
 
@@ -56,14 +62,24 @@ class NearVariantIndex:
                     if len(sk) >= _MIN_SKELETON and (owner.entry, key) not in self.by_key[sk]:
                         self.by_key[sk].append((owner.entry, key))
 
-    def suggest(self, word: str, *, min_score: float = DEFAULT_MIN_SCORE) -> Suggestion | None:
-        """The best entity for an unknown `word`, or None (same skeleton, same gender, score >= min)."""
-        if fold_text(word) in self.known:
-            return None
+    def suggest(
+        self, word: str, *, min_score: float = DEFAULT_MIN_SCORE, common: frozenset[str] | set[str] = frozenset()
+    ) -> Suggestion | None:
+        """The best entity for an unknown `word`, or None (same skeleton, same gender, score >= min).
+
+        `common` holds words seen in lower case in the corpus: those are ordinary words (French
+        "mais", "marine"), not names, and are never suggested.
+        """
+        folded = fold_text(word)
+        if folded in self.known or folded in common or folded in self.matcher.given:
+            return None  # a known spelling, an ordinary word, or a given name (Michael, Marine)
+        key = skeleton(word)
+        if len(key) <= _SHORT_SKELETON:
+            min_score = max(min_score, _SHORT_MIN_SCORE)
         best: Suggestion | None = None
         gender = name_gender(word)
         initial = _initial(word)
-        for idx, form in self.by_key.get(skeleton(word), ()):
+        for idx, form in self.by_key.get(key, ()):
             if _initial(form) != initial:
                 continue  # Ukrainian is not Krenin: a vowel-initial and a consonant-initial name differ
             entry = self.matcher.entries[idx]
@@ -123,6 +139,8 @@ def check_names(
     indexes: dict[str | None, NearVariantIndex] = {}
     signature = None
     n_docs = 0
+    common: set[str] = set()  # words seen in lower case: ordinary words, never names
+    pending: list[tuple[str, str | None, str]] = []
     for doc in docs:
         n_docs += 1
         text_lang = lang or (None if doc.lang == "und" else doc.lang)
@@ -150,29 +168,45 @@ def check_names(
                     covered[i] = True
             if text_lang not in indexes:
                 indexes[text_lang] = NearVariantIndex(matcher)
-            _near_variants(text, covered, indexes[text_lang], doc.id, near, min_score)
+            common.update(fold_text(w) for w in _WORD_RE.findall(text) if w.islower())
+            pending.extend(_candidates(text, covered, text_lang, doc.id))
+    for word, text_lang, doc_id in pending:
+        _add_near(word, indexes[text_lang], doc_id, near, min_score, common)
     return _assemble(stats, near, matcher_for(lang), n_docs, signature)
 
 
-def _near_variants(
-    text: str, covered: list[bool], index: NearVariantIndex, doc_id: str,
-    near: dict[tuple[str, str], dict[str, Any]], min_score: float,
-) -> None:
+def _candidates(text: str, covered: list[bool], lang: str | None, doc_id: str) -> list[tuple[str, str | None, str]]:
+    """Capitalised words of `text` that no glossary spelling covers."""
+    out = []
+    previous = ""
     for m in _WORD_RE.finditer(text):
         word = m.group()
-        if covered[m.start()] or not word[0].isupper() or len(romanise(word)) < _MIN_CANDIDATE_LETTERS:
-            continue
-        suggestion = index.suggest(word, min_score=min_score)
-        if suggestion is None:
-            continue
-        rec = near.setdefault(
-            (word, suggestion.entity),
-            {"text": word, "entity": suggestion.entity, "canonical": suggestion.canonical,
-             "score": suggestion.score, "like": suggestion.matched_form, "count": 0, "documents": []},
-        )
-        rec["count"] += 1
-        if doc_id not in rec["documents"]:
-            rec["documents"].append(doc_id)
+        if (
+            not covered[m.start()]
+            and word[0].isupper()
+            and len(romanise(word)) >= _MIN_CANDIDATE_LETTERS
+            and previous.lower() not in _DETERMINERS
+        ):
+            out.append((word, lang, doc_id))
+        previous = word
+    return out
+
+
+def _add_near(
+    word: str, index: NearVariantIndex, doc_id: str, near: dict[tuple[str, str], dict[str, Any]],
+    min_score: float, common: set[str],
+) -> None:
+    suggestion = index.suggest(word, min_score=min_score, common=common)
+    if suggestion is None:
+        return
+    rec = near.setdefault(
+        (word, suggestion.entity),
+        {"text": word, "entity": suggestion.entity, "canonical": suggestion.canonical,
+         "score": suggestion.score, "like": suggestion.matched_form, "count": 0, "documents": []},
+    )
+    rec["count"] += 1
+    if doc_id not in rec["documents"]:
+        rec["documents"].append(doc_id)
 
 
 def _assemble(
