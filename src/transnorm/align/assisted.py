@@ -25,8 +25,8 @@ from functools import lru_cache
 
 from transnorm.align.chrf import Profile, chrf
 from transnorm.align.config import AlignConfig
-from transnorm.align.dp import banded_align
-from transnorm.align.gale_church import LengthCost, text_length
+from transnorm.align.dp import banded_align, path_guide
+from transnorm.align.gale_church import LengthCost, fit_length_alignment, text_length
 from transnorm.align.model import Alignment
 from transnorm.errors import E_NO_ENGINE, EngineError
 from transnorm.translate.base import TranslationEngine
@@ -130,7 +130,19 @@ class AssistedAligner:
             cfg,
             translated=side,
         )
-        found = banded_align(src_len, tgt_len, cost, cfg.link_types, width=cfg.band, max_width=cfg.max_band)
+        # The band follows the length-based alignment (cheap): a narrow band around a path that is
+        # mostly right, widened by the DP where the assisted path runs into its edge.
+        guide, ratio = fit_length_alignment(src_len, tgt_len, cfg)
+        cost.length.ratio = ratio
+        found = banded_align(
+            src_len,
+            tgt_len,
+            cost,
+            cfg.link_types,
+            width=cfg.assisted_band,
+            max_width=cfg.max_band,
+            guide=path_guide(guide.links, len(src_len)),
+        )
         info = {"band": found.width, "translated": side}
         if self.engine is not None and source_lang and target_lang:
             pair = (source_lang, target_lang) if side == "source" else (target_lang, source_lang)

@@ -86,6 +86,17 @@ def guide_path(source_lengths: Sequence[int], target_lengths: Sequence[int]) -> 
     return centre
 
 
+def path_guide(links: Sequence[Link], n: int) -> list[int]:
+    """The guide path that follows an alignment: source prefix i -> target prefix where its link ends."""
+    centre = [0] * (n + 1)
+    j = 0
+    for link in links:
+        j += len(link.target)
+        for i in link.source:
+            centre[i + 1] = j
+    return centre
+
+
 def _band(centre: Sequence[int], m: int, width: int) -> tuple[list[int], list[int]]:
     lo: list[int] = []
     hi: list[int] = []
@@ -96,6 +107,7 @@ def _band(centre: Sequence[int], m: int, width: int) -> tuple[list[int], list[in
             low = max(low, lo[i - 1])
         lo.append(low)
         hi.append(max(high, low))
+    lo[0], hi[-1] = 0, m  # the corners (0, 0) and (n, m) are always in the band
     return lo, hi
 
 
@@ -162,10 +174,13 @@ def banded_align(
     *,
     width: int = 10,
     max_width: int = 400,
+    guide: Sequence[int] | None = None,
 ) -> BandedSearch:
     """The least-cost monotone alignment of n source and m target sentences (see module docstring).
 
     `source_lengths`/`target_lengths` (characters per sentence) only steer the band; `cost` decides.
+    `guide` replaces the character-share guide path: for each source prefix 0..n, the expected
+    target prefix (monotone, from 0 to m), e.g. from a cheaper alignment (`path_guide`).
     Raises `ValueError` when the link types cannot cover the grid (e.g. no 1-0 and no 1-1 link).
     """
     if not link_types or len(link_types) >= _NO_MOVE or any(di < 0 or dj < 0 for di, dj in link_types):
@@ -175,7 +190,9 @@ def banded_align(
     n, m = len(source_lengths), len(target_lengths)
     if n == 0 and m == 0:
         return BandedSearch([], 0, 0)
-    centre = guide_path(source_lengths, target_lengths)
+    centre = list(guide) if guide is not None else guide_path(source_lengths, target_lengths)
+    if len(centre) != n + 1 or any(b < a for a, b in zip(centre, centre[1:], strict=False)):
+        raise ValueError(f"a guide needs n + 1 = {n + 1} non-decreasing target prefixes")
     width = max(1, width)
     while True:
         lo, hi = _band(centre, m, width)
