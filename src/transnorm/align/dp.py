@@ -26,6 +26,7 @@ import bisect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 # cost(i0, i1, j0, j1): cost of linking source sentences [i0, i1) with target sentences [j0, j1).
 LinkCost = Callable[[int, int, int, int], float]
@@ -191,7 +192,7 @@ def banded_align(
     if n == 0 and m == 0:
         return BandedSearch([], 0, 0)
     centre = list(guide) if guide is not None else guide_path(source_lengths, target_lengths)
-    if len(centre) != n + 1 or any(b < a for a, b in zip(centre, centre[1:], strict=False)):
+    if len(centre) != n + 1 or any(b < a for a, b in pairwise(centre)):
         raise ValueError(f"a guide needs n + 1 = {n + 1} non-decreasing target prefixes")
     width = max(1, width)
     while True:
