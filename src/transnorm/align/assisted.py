@@ -15,7 +15,8 @@ when the translation is too loose to. The cheapest sequence of links is found by
 linear-memory DP of `transnorm.align.dp`.
 
 With no engine (`engine=None`) the two sides are compared as they are, after folding to ASCII:
-numbers, names and cognates still anchor the alignment of related languages.
+numbers, names and cognates still anchor the alignment of related languages, with the similarity
+weighted less (`AlignConfig.untranslated_weight`).
 """
 
 from __future__ import annotations
@@ -168,6 +169,7 @@ class _AssistedCost:
         self.source, self.target, self.length, self.cfg = source, target, length, config
         # chrF is asymmetric (recall-weighted): the translated side is the hypothesis.
         self.hyp_is_source = translated != "target"
+        self.weight = config.untranslated_weight if translated == "none" else config.similarity_weight
         self._profile = lru_cache(maxsize=4096)(self._merged)
 
     def _merged(self, side: int, i0: int, i1: int) -> Profile:
@@ -191,4 +193,4 @@ class _AssistedCost:
         else:
             score = self.score(i0, i1, j0, j1)
             sim_part = (1 - score) * (ks + kt) / 2 + cfg.merge_cost * (ks + kt - 2)
-        return cfg.similarity_weight * sim_part + cfg.length_weight * self.length(i0, i1, j0, j1)
+        return self.weight * sim_part + cfg.length_weight * self.length(i0, i1, j0, j1)
