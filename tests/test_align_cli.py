@@ -74,8 +74,8 @@ def test_jsonl_files_are_paired_by_id(tmp_path: Path) -> None:
     records = {r["id"]: r for r in map(json.loads, out.splitlines())}
     assert list(records) == ["a", "b", "c"]
     assert len(records["a"]["segments"]) == 4 and records["a"]["errors"] == []
-    assert [e["code"] for e in records["b"]["errors"]] == ["E501"]
-    assert [e["code"] for e in records["c"]["errors"]] == ["E501"]
+    assert [e["code"] for e in records["b"]["errors"]] == ["E601"]
+    assert [e["code"] for e in records["c"]["errors"]] == ["E601"]
 
 
 def test_text_and_jsonl_cannot_be_mixed(texts, tmp_path: Path, capsys) -> None:
@@ -101,7 +101,7 @@ def test_engine_that_cannot_assist_falls_back_to_length(texts) -> None:
     assert len(record["segments"]) == 4
     assert record["signature"]["aligner"] == "gale-church"
     (error,) = record["errors"]
-    assert error["code"] == "E502" and "en->de" in error["message"]
+    assert error["code"] == "E602" and "en->de" in error["message"]
 
 
 def test_unknown_format_and_engine_are_usage_errors(texts) -> None:

@@ -64,6 +64,16 @@ E_NO_ENGINE = "E301"
 E_ENGINE_FAILED = "E302"
 E_MODEL_UNAVAILABLE = "E303"
 E_NO_SOURCE_LANG = "E304"
+# Output (E4xx)
+E_OUTPUT = "E400"
+E_RESUME_MISMATCH = "E402"
+# Glossaries (E5xx)
+E_GLOSSARY_INVALID = "E501"
+E_GLOSSARY_NOT_FOUND = "E502"
+E_GLOSSARY_CONFLICT = "E503"
+# Alignment (E6xx)
+E_NO_PARTNER = "E601"
+E_ALIGN_FALLBACK = "E602"
 # Stage failures that were not anticipated (E9xx): a bug, reported with the stage name
 E_STAGE_CRASHED = "E901"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from transnorm.errors import ConfigError
+from transnorm.errors import E_RESUME_MISMATCH, ConfigError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS run (
@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS run (
 class SignatureMismatch(ConfigError):
     """The output was started with a different configuration or glossary."""
 
-    code = "E402"
+    code = E_RESUME_MISMATCH
 
 
 @dataclass

@@ -14,12 +14,20 @@ from typing import Any
 from transnorm.align.document import Aligner, align_documents
 from transnorm.align.gale_church import GaleChurchAligner
 from transnorm.document import Document
-from transnorm.errors import E_BAD_RECORD, E_NO_ENGINE, EngineError, InputError, TransnormError
+from transnorm.errors import (
+    E_ALIGN_FALLBACK,
+    E_BAD_RECORD,
+    E_NO_ENGINE,
+    E_NO_PARTNER,
+    EngineError,
+    InputError,
+    TransnormError,
+)
 from transnorm.read import JSONL_SUFFIXES, read_documents, read_text_file
 
 STAGE = "align"
-E_NO_PARTNER = "E501"  # a document id present in only one of the two JSONL files
-E_ALIGN_FALLBACK = "E502"  # the engine could not assist: aligned by length instead
+# E_NO_PARTNER: a document id present in only one of the two JSONL files
+# E_ALIGN_FALLBACK: the engine could not assist: aligned by length instead
 
 
 def is_jsonl(path: str | Path) -> bool:

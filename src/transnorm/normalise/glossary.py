@@ -30,12 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transnorm.errors import TransnormError
+from transnorm.errors import E_GLOSSARY_CONFLICT, E_GLOSSARY_INVALID, E_GLOSSARY_NOT_FOUND, TransnormError
 from transnorm.normalise.fold import fold_name
-
-E_GLOSSARY_INVALID = "E501"
-E_GLOSSARY_NOT_FOUND = "E502"
-E_GLOSSARY_CONFLICT = "E503"
 
 TYPES = ("person", "organisation", "place", "term")
 GENDERS = ("m", "f")
