@@ -36,7 +36,10 @@ def test_documents_flow_through_every_stage_in_order() -> None:
     assert [d.id for d in out] == ["de1", "en1", "de2"]
     de1, en1, de2 = out
     assert de1.lang == "de" and de1.lang_confidence > 0.9
-    assert [s.source for s in de1.segments] == ["Der Kreml hat das Angebot geprüft.", "Eine Antwort steht noch aus."]
+    assert [s.source for s in de1.segments] == [
+        "Der Kreml hat das Angebot geprüft.",
+        "Eine Antwort steht noch aus.",
+    ]
     assert all(de1.text[s.start : s.end] == s.source for s in de1.segments)
     assert [s.target for s in de1.segments] == [s.source.upper() for s in de1.segments]
     # English into English is passed through, not sent to the engine
@@ -64,9 +67,16 @@ def test_bad_documents_get_their_own_records_and_the_rest_go_on() -> None:
 
 
 def test_no_engine_for_the_pair_fails_only_that_document() -> None:
-    cfg = PipelineConfig(stages=STAGES).with_overrides(translate={"engines": ("passthrough",), "cache": False})
+    cfg = PipelineConfig(stages=STAGES).with_overrides(
+        translate={"engines": ("passthrough",), "cache": False}
+    )
     with Pipeline(cfg) as pipe:
-        de, en = pipe.run([Document("de", "Die NATO lädt Russland zu Gesprächen ein."), Document("en", "NATO invites Russia to talks.")])
+        de, en = pipe.run(
+            [
+                Document("de", "Die NATO lädt Russland zu Gesprächen ein."),
+                Document("en", "NATO invites Russia to talks."),
+            ]
+        )
     assert [e.code for e in de.errors] == [E_NO_ENGINE]
     assert "de->en" in de.errors[0].message
     assert en.errors == [] and en.segments[0].target == en.segments[0].source
@@ -108,7 +118,9 @@ def test_streaming_is_lazy() -> None:
     assert first.id == "0" and len(seen) <= 3
 
 
-def test_engines_from_the_entry_point_group_are_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engines_from_the_entry_point_group_are_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A third-party package adds an engine by declaring the `transnorm.engines` entry point."""
     pkg = tmp_path / "shout_engine.py"
     pkg.write_text(
@@ -124,8 +136,12 @@ def test_engines_from_the_entry_point_group_are_found(tmp_path: Path, monkeypatc
     )
     dist = tmp_path / "shout_engine-1.0.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: shout-engine\nVersion: 1.0\n", encoding="utf-8")
-    (dist / "entry_points.txt").write_text("[transnorm.engines]\nshout = shout_engine:ShoutEngine\n", encoding="utf-8")
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: shout-engine\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[transnorm.engines]\nshout = shout_engine:ShoutEngine\n", encoding="utf-8"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     assert available_engines()["shout"] == "shout_engine:ShoutEngine"
     engine = create_engine("shout")
