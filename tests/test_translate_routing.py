@@ -221,3 +221,28 @@ def test_cache_handles_more_texts_than_sqlite_parameters(tmp_path: Path) -> None
     texts = {f"Satz {i}": f"sentence {i}" for i in range(2500)}
     cache.put_many(INFO, "de", "en", texts)
     assert cache.get_many(INFO, "de", "en", list(texts)) == texts
+
+
+# -- transnorm models: resolving what to fetch ------------------------------------------------------
+
+
+def test_models_resolve_pairs_through_the_routing_table(tmp_path: Path) -> None:
+    from transnorm.translate.models_cli import resolve_model
+
+    assert resolve_model("de-en") == "Helsinki-NLP/opus-mt-de-en"
+    assert resolve_model("facebook/m2m100_418M") == "facebook/m2m100_418M"
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[translate.models]\n"pt-en" = "Helsinki-NLP/opus-mt-ROMANCE-en"\n', encoding="utf-8")
+    assert resolve_model("pt-en", str(cfg)) == "Helsinki-NLP/opus-mt-ROMANCE-en"
+    assert resolve_model("por-eng", str(cfg)) == "Helsinki-NLP/opus-mt-ROMANCE-en"
+
+
+def test_download_offline_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("huggingface_hub")
+    from transnorm.errors import EngineError
+    from transnorm.translate.models_cli import download_model
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(EngineError, match=r"could not download 'Helsinki-NLP/opus-mt-de-en'.*--model PATH"):
+        download_model("Helsinki-NLP/opus-mt-de-en")

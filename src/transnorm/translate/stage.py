@@ -187,18 +187,23 @@ class TranslateStage:
     def _run_group(self, engine_name: str, source: str, target: str, jobs: list[_Job]) -> None:
         engine = self.engine(engine_name)
         texts = list(dict.fromkeys(p for job in jobs for p in job.pieces))
-        failed: dict[str, str] = {}
+        failed: dict[str, tuple[str, str]] = {}  # text -> (error code, message)
         try:
             info = engine.model_info(source, target)
             done = self._translate_texts(engine, info, source, target, texts, failed)
         except (EngineError, MissingDependencyError) as exc:
             info, done = ModelInfo(engine=engine_name, model="?"), {}
-            failed.update(dict.fromkeys(texts, str(exc)))
+            failed.update(dict.fromkeys(texts, (_code(exc), str(exc))))
         checker = self._quality_checker() if engine_name not in _UNCACHED_ENGINES else None
         for job in jobs:
-            errs = [failed.get(p, "no translation returned") for p in job.pieces if p not in done]
+            errs = [
+                failed.get(p, (E_ENGINE_FAILED, "no translation returned"))
+                for p in job.pieces
+                if p not in done
+            ]
             if errs:
-                job.doc.add_error(STAGE, E_ENGINE_FAILED, errs[0], segment=job.segment.index, fatal=False)
+                code, message = errs[0]
+                job.doc.add_error(STAGE, code, message, segment=job.segment.index, fatal=False)
                 continue
             outputs = [done[p] for p in job.pieces]
             job.segment.target = outputs[0] if len(outputs) == 1 else join_translated(outputs)
@@ -217,7 +222,7 @@ class TranslateStage:
         source: str,
         target: str,
         texts: list[str],
-        failed: dict[str, str],
+        failed: dict[str, tuple[str, str]],
     ) -> dict[str, str]:
         """Translations of `texts`: cached ones, then the rest through the engine (failures in `failed`)."""
         cache = self._translation_cache(engine)
@@ -274,7 +279,7 @@ class TranslateStage:
         target: str,
         units: list[str],
         lengths: list[int],
-        failed: dict[str, str],
+        failed: dict[str, tuple[str, str]],
     ) -> dict[str, str]:
         """Translate `units` in length-sorted, token-budgeted batches, several at once if the engine wants."""
         batches = [
@@ -282,15 +287,14 @@ class TranslateStage:
             for idx in plan_batches(lengths, self.options.batch_size, self.options.max_batch_tokens)
         ]
 
-        def one(batch: list[str]) -> list[str] | str:
+        def one(batch: list[str]) -> list[str] | tuple[str, str]:
             try:
                 outputs = engine.translate_batch(batch, source, target)
             except (EngineError, MissingDependencyError) as exc:
-                return str(exc)
+                return (_code(exc), str(exc))
             if len(outputs) != len(batch):
-                return (
-                    f"engine {engine.name!r} returned {len(outputs)} translations for {len(batch)} segments"
-                )
+                msg = f"engine {engine.name!r} returned {len(outputs)} translations for {len(batch)} segments"
+                return (E_ENGINE_FAILED, msg)
             return outputs
 
         workers = max(1, int(getattr(engine, "concurrent_batches", 1)))
@@ -301,7 +305,7 @@ class TranslateStage:
             results = [one(b) for b in batches]
         translated: dict[str, str] = {}
         for batch, result in zip(batches, results, strict=True):
-            if isinstance(result, str):
+            if isinstance(result, tuple):
                 failed.update(dict.fromkeys(batch, result))
                 continue
             translated.update(zip(batch, result, strict=True))
@@ -332,3 +336,8 @@ class TranslateStage:
         models = sorted({s.model for s in doc.segments if s.model})
         doc.signature["engine"] = "+".join(engines) if engines else None
         doc.signature["model"] = "+".join(models) if models else None
+
+
+def _code(exc: EngineError | MissingDependencyError) -> str:
+    """The engine's own error code when it has a specific one (E303 missing model), else E302."""
+    return E_ENGINE_FAILED if exc.code == EngineError.code else exc.code
