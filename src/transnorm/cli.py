@@ -45,6 +45,17 @@ def main(
         return EXIT_OK
 
 
+def exit_status(documents: int, with_errors: int) -> int:
+    """The exit code of a command that wrote one record per document, with a note on stderr."""
+    if with_errors:
+        print(
+            f"transnorm: {with_errors} of {documents} documents have errors (see the 'errors' field of their records)",
+            file=sys.stderr,
+        )
+        return EXIT_DOC_ERRORS
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transnorm",
@@ -60,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--to", dest="target", help="target language (default: from config, 'en')")
     run.add_argument("--from", dest="source", help="source language of every document (default: detect)")
     run.add_argument("-o", "--output", help="output file (default: stdout)")
-    run.add_argument("--format", help="output format: jsonl (default), tsv, tmx, xliff, moses (-o PREFIX), html")
+    run.add_argument(
+        "--format", help="output format: jsonl (default), tsv, tmx, xliff, moses (-o PREFIX), html"
+    )
     run.add_argument(
         "--config", help="TOML config file (default: built-in defaults, see configs/default.toml)"
     )
@@ -69,12 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--stats", help="write a JSON summary of the run to this file")
     run.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
     run.add_argument(
-        "--workers", type=int, default=1, help="processes for the CPU stages (detect, segment, normalise); default 1"
+        "--workers",
+        type=int,
+        default=1,
+        help="processes for the CPU stages (detect, segment, normalise); default 1",
     )
     run.add_argument(
-        "--restart", action="store_true", help="discard the progress of an interrupted run to -o PATH and start over"
+        "--restart",
+        action="store_true",
+        help="discard the progress of an interrupted run to -o PATH and start over",
     )
-    run.add_argument("--quiet", action="store_true", help="no progress display (it is shown only on a terminal)")
+    run.add_argument(
+        "--quiet", action="store_true", help="no progress display (it is shown only on a terminal)"
+    )
     run.add_argument(
         "--glossary",
         action="append",
@@ -173,14 +193,7 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
     if args.stats:
         with open(args.stats, "w", encoding="utf-8") as fh:
             json.dump(summary.to_dict(), fh, indent=2)
-    if summary.documents_with_errors:
-        print(
-            f"transnorm: {summary.documents_with_errors} of {summary.documents} documents have errors "
-            "(see the 'errors' field of their records)",
-            file=sys.stderr,
-        )
-        return EXIT_DOC_ERRORS
-    return EXIT_OK
+    return exit_status(summary.documents, summary.documents_with_errors)
 
 
 def _cmd_detect(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:

@@ -6,14 +6,11 @@ A light module: it only defines the parser; the aligners are imported when the c
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
+from transnorm.cli import exit_status
 from transnorm.document import Document
-
-EXIT_OK = 0
-EXIT_DOC_ERRORS = 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -77,14 +74,7 @@ def _cmd_align(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) 
         engine = getattr(aligner, "engine", None)
         if engine is not None:
             engine.close()
-    if summary.documents_with_errors:
-        print(
-            f"transnorm: {summary.documents_with_errors} of {summary.documents} documents have errors "
-            "(see the 'errors' field of their records)",
-            file=sys.stderr,
-        )
-        return EXIT_DOC_ERRORS
-    return EXIT_OK
+    return exit_status(summary.documents, summary.documents_with_errors)
 
 
 def _with_name_check(docs: Iterator[Document], specs: tuple[str, ...]) -> Iterator[Document]:

@@ -51,14 +51,18 @@ def register(sub: Any) -> None:
 
 def _inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "inputs", nargs="*", metavar="INPUT",
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
         help=".txt file, .jsonl file (id, text, metadata per line), directory, or - for JSONL on stdin",
     )
 
 
 def _glossary_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--glossary", action="append", metavar="PATH",
+        "--glossary",
+        action="append",
+        metavar="PATH",
         help="glossary file or bundled name (repeatable; default: the configured glossaries, 'bundled')",
     )
     p.add_argument("--no-cache", action="store_true", help="compile glossaries without the cache")
@@ -94,14 +98,9 @@ def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     stages = ("segment", "normalise") if args.lang else ("detect", "segment", "normalise")
     cfg = _config(args, stages=stages)
     summary = run_job(args.inputs, config=cfg, output=args.output, stdout=out, stdin=stdin)
-    if summary.documents_with_errors:
-        print(
-            f"transnorm: {summary.documents_with_errors} of {summary.documents} documents have errors "
-            "(see the 'errors' field of their records)",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEMS
-    return EXIT_OK
+    from transnorm.cli import exit_status
+
+    return exit_status(summary.documents, summary.documents_with_errors)
 
 
 def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
@@ -117,7 +116,11 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     def matcher_for(lang: str | None) -> Any:
         if lang not in matchers:
             matchers[lang] = load_matcher(
-                opts.glossaries, lang, generate=opts.generate_variants, cache=opts.cache, cache_dir=opts.cache_dir
+                opts.glossaries,
+                lang,
+                generate=opts.generate_variants,
+                cache=opts.cache,
+                cache_dir=opts.cache_dir,
             )
         return matchers[lang]
 
@@ -183,11 +186,16 @@ def _cmd_expand(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     for key, owners in sorted(matcher.readings()):
         for owner in owners:
             entry = matcher.entries[owner.entry]
-            rows.append({
-                "entity": entry.id, "form": key, "kind": owner.kind, "rule": owner.rule,
-                "needs_suffix": sorted(owner.plain) if owner.dropped else [],
-                "canonical": entry.canonical_for(args.lang),
-            })
+            rows.append(
+                {
+                    "entity": entry.id,
+                    "form": key,
+                    "kind": owner.kind,
+                    "rule": owner.rule,
+                    "needs_suffix": sorted(owner.plain) if owner.dropped else [],
+                    "canonical": entry.canonical_for(args.lang),
+                }
+            )
     rows.sort(key=lambda r: (r["entity"], r["kind"], r["rule"] != "explicit", r["form"]))
     if args.format == "json":
         for r in rows:

@@ -6,13 +6,9 @@ A light module: it only defines the parser; the readers and writers are imported
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import IO
 
 from transnorm.write import writer_formats
-
-EXIT_OK = 0
-EXIT_DOC_ERRORS = 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,11 +44,6 @@ def _cmd_convert(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None
 
     docs = read_back(args.inputs, input_format=args.input_format, stdin=stdin)
     summary = write_documents(docs, args.format, args.output, stdout=out)
-    if summary.documents_with_errors:
-        print(
-            f"transnorm: {summary.documents_with_errors} of {summary.documents} documents have errors "
-            "(they are written with their errors)",
-            file=sys.stderr,
-        )
-        return EXIT_DOC_ERRORS
-    return EXIT_OK
+    from transnorm.cli import exit_status
+
+    return exit_status(summary.documents, summary.documents_with_errors)
