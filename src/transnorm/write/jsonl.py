@@ -7,7 +7,6 @@ from typing import IO
 
 from transnorm.document import Document
 
-
 # Characters that json.dumps(ensure_ascii=False) leaves raw but that many line readers (Python's
 # str.splitlines, JavaScript before ES2019) treat as line breaks: escape them so a record is one line.
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
