@@ -1,38 +1,166 @@
-"""Near-variant suggestions (skeleton key + gender check) against plain edit distance, and recall of
-variant matching, on real data.
+"""Near-variant suggestions of `check-names`: the method before this benchmark's last revision
+("before": same skeleton + gender check + plain similarity >= 0.6, every capitalised word a candidate)
+and the current one ("after": name-like candidates, transliteration-aware score, document context),
+side by side on the same data, with plain edit distance as the baseline; plus recall of variant matching.
 
     .venv/bin/python benchmarks/bench_near_variants.py
 
 1. OFAC alias clusters (`../shared/data/names/ofac_alias_clusters.tsv`): a glossary is made of each
-   person cluster's first name; every other alias whose surname is spelled differently is looked up.
-   Recall = aliases linked to their own cluster; precision = correct links / links made. Edit distance
-   <= 2 to the nearest surname spelling is the baseline, over the same index.
-2. Feminine forms of the bundled glossary's masculine surnames (Lavrov -> Lavrova): every link is wrong.
-3. NTREX German, French and Polish references: suggestions for capitalised words no glossary spelling
-   matches; a suggestion counts as correct when the English source line mentions that entity.
-4. Variant matching: OFAC spellings ("Dmitriy PESKOV") of people in the bundled glossary, found by the
+   person cluster's first name; every other alias whose surname is spelled differently is looked up,
+   alone and with the alias's given name written in front. Recall = aliases linked to their own
+   cluster; precision = correct links / links made.
+2. Held-out transliteration schemes: a glossary of the bundled people with Russian/Ukrainian native
+   forms whose variants come from some schemes only; the surnames that the other schemes make and the
+   glossary does not list are looked up (variants the glossary does not know; every one has an answer).
+3. Feminine forms of the bundled glossary's masculine surnames (Lavrov -> Lavrova): every link is wrong.
+4. NTREX German, French and Polish references, one document per NTREX document: a suggestion
+   (word, entity, document) is correct when the English source of that document mentions the entity.
+5. Variant matching: OFAC spellings ("Dmitriy PESKOV") of people in the bundled glossary, found by the
    matcher with and without the generated transliteration variants.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from transnorm import translit  # noqa: E402
+from transnorm.document import Document  # noqa: E402
+from transnorm.normalise.fold import fold_text  # noqa: E402
 from transnorm.normalise.glossary import Entry, Glossary  # noqa: E402
-from transnorm.normalise.matcher import GlossaryMatcher, load_matcher  # noqa: E402
-from transnorm.normalise.report import NearVariantIndex, _candidates  # noqa: E402
-from transnorm.normalise.skeleton import levenshtein, romanise  # noqa: E402
+from transnorm.normalise.matcher import NAME, SURNAME, GlossaryMatcher, load_matcher, split_name  # noqa: E402
+from transnorm.normalise.near import DETERMINERS, WORD_RE, Context, NearVariantIndex  # noqa: E402
+from transnorm.normalise.report import check_names  # noqa: E402
+from transnorm.normalise.skeleton import levenshtein, name_gender, romanise, similarity, skeleton  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 OFAC = SHARED / "names" / "ofac_alias_clusters.tsv"
 NTREX = SHARED / "ntrex128"
+HELD_OUT = {
+    "press conventions": ("de_press", "fr_press", "pl_press", "es_press", "it_press", "cs_press"),
+    "standards and passports": ("bgn_pcgn", "ala_lc", "iso9", "scientific", "icao"),
+}
+
+Suggest = Callable[[str, str], "str | None"]  # (word, folded given name before it or "") -> entity id
+
+
+# ------------------------------------------------------------------------------------- methods
+
+
+class LegacyIndex:
+    """The method before: same skeleton, same initial class, no gender contradiction, similarity >= 0.6."""
+
+    def __init__(self, matcher: GlossaryMatcher) -> None:
+        self.matcher = matcher
+        self.known: set[str] = set()
+        self.by_key: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for key, owners in matcher.readings():
+            for owner in owners:
+                if owner.dropped or " " in key:
+                    continue
+                self.known.add(key)
+                sk = skeleton(key)
+                if owner.kind in (SURNAME, NAME) and len(sk) >= 3 and (owner.entry, key) not in self.by_key[sk]:
+                    self.by_key[sk].append((owner.entry, key))
+
+    def suggest(self, word: str, min_score: float = 0.6, common: set[str] | frozenset[str] = frozenset()) -> str | None:
+        folded = fold_text(word)
+        if folded in self.known or folded in common or folded in self.matcher.given:
+            return None
+        key = skeleton(word)
+        if len(key) <= 3:
+            min_score = max(min_score, 0.8)
+        best = None
+        for idx, form in self.by_key.get(key, ()):
+            if _vowel(form) != _vowel(word):
+                continue
+            entry = self.matcher.entries[idx]
+            g, fg = name_gender(word), name_gender(form) or (entry.gender if entry.type == "person" else None)
+            if g and fg and g != fg:
+                continue
+            score = similarity(word, form)
+            if score >= min_score and (best is None or score > best[0]):
+                best = (score, entry.id)
+        return None if best is None else best[1]
+
+
+def _vowel(word: str) -> bool:
+    r = romanise(word)
+    return bool(r) and r[0] in "aeiouyj"
+
+
+def legacy_candidates(text: str, covered: list[bool]) -> list[str]:
+    """The candidates before: capitalised words of 4+ letters, not covered, not after an article."""
+    out, previous = [], ""
+    for m in WORD_RE.finditer(text):
+        word = m.group()
+        if not covered[m.start()] and word[0].isupper() and len(romanise(word)) >= 4 and previous.lower() not in DETERMINERS:
+            out.append(word)
+        previous = word
+    return out
+
+
+class EditDistanceIndex:
+    """The baseline: the nearest known surname spelling within edit distance 2."""
+
+    def __init__(self, index: LegacyIndex) -> None:
+        self.forms = [(romanise(form), idx) for forms in index.by_key.values() for idx, form in forms]
+        self.matcher = index.matcher
+
+    def suggest(self, word: str) -> str | None:
+        w = romanise(word)
+        best = None
+        for form, idx in self.forms:
+            if abs(len(form) - len(w)) > 2:
+                continue
+            d = levenshtein(w, form)
+            if d <= 2 and (best is None or d < best[0]):
+                best = (d, idx)
+        return None if best is None else self.matcher.entries[best[1]].id
+
+
+def _methods(matcher: GlossaryMatcher, edit_distance: bool = True) -> dict[str, Suggest]:
+    legacy = LegacyIndex(matcher)
+    index = NearVariantIndex(matcher)
+
+    def after(word: str, before: str) -> str | None:
+        s = index.suggest(word, context=Context(frozenset([before]) if before else frozenset()))
+        return s.entity if s else None
+
+    methods: dict[str, Suggest] = {
+        "before: skeleton+gender (any score)": lambda w, _b: legacy.suggest(w, 0.0),
+        "before: skeleton+gender score>=0.6": lambda w, _b: legacy.suggest(w),
+        "after: surname alone": lambda w, _b: after(w, ""),
+        "after: given name in front": after,
+    }
+    if edit_distance:
+        baseline = EditDistanceIndex(legacy)
+        methods["edit distance <= 2"] = lambda w, _b: baseline.suggest(w)
+    return methods
+
+
+def _score_queries(methods: dict[str, Suggest], queries: list[tuple[str, str, str]]) -> None:
+    for name, suggest in methods.items():
+        t = time.perf_counter()
+        linked = correct = 0
+        for word, given, gold in queries:
+            got = suggest(word, fold_text(given))
+            if got is not None:
+                linked += 1
+                correct += got == gold
+        print(f"  {name:38s} recall {correct / len(queries):.3f}  precision "
+              f"{correct / linked if linked else float('nan'):.3f}  ({linked} links, {time.perf_counter() - t:.1f} s)")
+
+
+# ------------------------------------------------------------------------------------- data sets
 
 
 def _person_clusters() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -51,25 +179,6 @@ def _person_clusters() -> list[tuple[str, list[tuple[str, str]]]]:
     return clusters
 
 
-class EditDistanceIndex:
-    """The baseline: the nearest known surname spelling within edit distance 2."""
-
-    def __init__(self, index: NearVariantIndex) -> None:
-        self.forms = [(romanise(form), idx) for forms in index.by_key.values() for idx, form in forms]
-        self.matcher = index.matcher
-
-    def suggest(self, word: str) -> str | None:
-        w = romanise(word)
-        best = None
-        for form, idx in self.forms:
-            if abs(len(form) - len(w)) > 2:
-                continue
-            d = levenshtein(w, form)
-            if d <= 2 and (best is None or d < best[0]):
-                best = (d, idx)
-        return None if best is None else self.matcher.entries[best[1]].id
-
-
 def ofac_suggestions(clusters: list[tuple[str, list[tuple[str, str]]]]) -> None:
     entries = []
     for ent, people in clusters:
@@ -77,77 +186,90 @@ def ofac_suggestions(clusters: list[tuple[str, list[tuple[str, str]]]]) -> None:
         name = f"{given} {surname}" if given else surname
         entries.append(Entry(id=f"ofac-{ent}", canonical={"en": name}, type="person"))
     matcher = GlossaryMatcher(Glossary(tuple(entries)), "en", generate=False)
-    index = NearVariantIndex(matcher)
-    baseline = EditDistanceIndex(index)
     queries = []
     for ent, people in clusters:
         primary = romanise(people[0][0])
-        for surname, _ in people[1:]:
+        for surname, given in people[1:]:
             if romanise(surname) != primary and len(romanise(surname)) >= 4:
-                queries.append((surname, f"ofac-{ent}"))
+                queries.append((surname, given, f"ofac-{ent}"))
     queries = list(dict.fromkeys(queries))[::4]  # every 4th: the edit-distance baseline is slow
-    print(f"OFAC: {len(entries)} person clusters, {len(queries)} differently spelled alias surnames")
-    for name, suggest in (
-        ("skeleton+gender", lambda w: (lambda s: s.entity if s else None)(index.suggest(w, min_score=0.0))),
-        ("skeleton+gender score>=0.6", lambda w: (lambda s: s.entity if s else None)(index.suggest(w))),
-        ("edit distance <= 2", baseline.suggest),
-    ):
-        t = time.perf_counter()
-        linked = correct = 0
-        for word, gold in queries:
-            got = suggest(word)
-            if got is not None:
-                linked += 1
-                correct += got == gold
-        print(f"  {name:28s} recall {correct / len(queries):.3f}  precision "
-              f"{correct / linked if linked else float('nan'):.3f}  ({linked} links, {time.perf_counter() - t:.1f} s)")
+    print(f"== OFAC: {len(entries)} person clusters, {len(queries)} differently spelled alias surnames ==")
+    _score_queries(_methods(matcher), queries)
+
+
+def held_out_schemes(bundled: GlossaryMatcher) -> None:
+    people = [e for e in bundled.entries if e.type == "person" and any(k in translit.SOURCE_LANGS for k in e.native)]
+    for label, held in HELD_OUT.items():
+        kept = [s for s in translit.SCHEMES if s not in held]
+        entries, queries = [], []
+        for entry in people:
+            lang, native = next((k, v) for k, v in entry.native.items() if k in translit.SOURCE_LANGS)
+            made = translit.generate_variants(native, source_lang=lang, gender=entry.gender, schemes=kept)
+            entries.append(dataclasses.replace(entry, variants=(*entry.variants, *(v.text for v in made))))
+            for v in translit.generate_variants(native, source_lang=lang, gender=entry.gender, schemes=held):
+                given, surname = split_name(v.text)
+                queries.append((surname, given.split()[0] if given else "", entry.id))
+        matcher = GlossaryMatcher(Glossary(tuple(entries)), "en", generate=False)
+        known = NearVariantIndex(matcher).known | set(matcher.given)
+        queries = list(dict.fromkeys(q for q in queries if fold_text(q[0]) not in known))
+        print(f"== held out: {label} ({', '.join(held)}): {len(people)} people, "
+              f"{len(queries)} surname spellings the glossary does not list ==")
+        _score_queries(_methods(matcher, edit_distance=False), queries)
 
 
 def feminine_forms(bundled: GlossaryMatcher) -> None:
-    index = NearVariantIndex(bundled)
-    baseline = EditDistanceIndex(index)
+    legacy, index = LegacyIndex(bundled), NearVariantIndex(bundled)
     words = set()
     for entry in bundled.entries:
         if entry.type == "person" and entry.gender == "m":
             surname = entry.canonical["en"].split()[-1]
             if surname.endswith(("ov", "ev", "in", "yn")):
                 words.add(surname + "a")
-    words = {w for w in words if romanise(w) not in index.known}
-    sk = sum(index.suggest(w, min_score=0.0) is not None for w in words)
-    ed = sum(baseline.suggest(w) is not None for w in words)
-    print(f"feminine forms of {len(words)} masculine surnames (Lavrov -> Lavrova), all different people:")
-    print(f"  skeleton+gender false links {sk} ({sk / len(words):.1%}); edit distance <= 2 false links {ed} "
-          f"({ed / len(words):.1%})")
+    words = {w for w in words if fold_text(w) not in index.known}
+    before = sum(legacy.suggest(w, 0.0) is not None for w in words)
+    after = sum(index.suggest(w, min_score=0.0) is not None for w in words)
+    ed = sum(EditDistanceIndex(legacy).suggest(w) is not None for w in words)
+    print(f"== feminine forms of {len(words)} masculine surnames (Lavrov -> Lavrova), all different people ==")
+    print(f"  false links: before {before}, after (any score) {after}, edit distance <= 2 {ed}")
 
 
 def ntrex_suggestions(cache: Path) -> None:
     src = (NTREX / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
+    doc_ids = [line.split("\t")[0] for line in (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()]
     en = load_matcher(["bundled"], "en", cache_dir=cache)
-    mentioned = [{en.entries[i].id for _, i in en.resolve([en.find(line)])[0]} for line in src]
+    gold: dict[str, set[str]] = defaultdict(set)
+    for line, doc in zip(src, doc_ids, strict=True):
+        gold[doc] |= {en.entries[i].id for _, i in en.resolve([en.find(line)])[0]}
+    print(f"== NTREX references: {len(src)} lines in {len(set(doc_ids))} documents; "
+          "a suggestion is right when the English document mentions that entity ==")
     for lang, name in (("de", "deu"), ("fr", "fra"), ("pl", "pol")):
         matcher = load_matcher(["bundled"], lang, cache_dir=cache)
-        index = NearVariantIndex(matcher)
         lines = (NTREX / f"newstest2019-ref.{name}.txt").read_text(encoding="utf-8").splitlines()
-        import re
-
-        common = {w.lower() for line in lines for w in re.findall(r"[^\W\d_]+", line) if w.islower()}
-        total = correct = 0
-        wrong: Counter[str] = Counter()
-        for line, ids in zip(lines, mentioned, strict=True):
+        by_doc: dict[str, list[str]] = defaultdict(list)
+        for line, doc in zip(lines, doc_ids, strict=True):
+            by_doc[doc].append(line)
+        # before: every line on its own, every capitalised word a candidate
+        legacy = LegacyIndex(matcher)
+        common = {fold_text(w) for line in lines for w in WORD_RE.findall(line) if w.islower()}
+        old: set[tuple[str, str, str]] = set()
+        for line, doc in zip(lines, doc_ids, strict=True):
             covered = set()
             for m in matcher.find(line):
                 covered.update(range(m.given_start if m.given_start >= 0 else m.start, m.end))
-            for word, _lang, _doc in _candidates(line, [i in covered for i in range(len(line) + 1)], lang, ""):
-                s = index.suggest(word, common=common)
-                if s is None:
-                    continue
-                total += 1
-                if s.entity in ids:
-                    correct += 1
-                else:
-                    wrong[f"{word}->{s.entity}"] += 1
-        print(f"NTREX {lang}: {total} near-variant suggestions, precision "
-              f"{correct / total if total else float('nan'):.3f}; wrong: {wrong.most_common(5)}")
+            for word in legacy_candidates(line, [i in covered for i in range(len(line) + 1)]):
+                entity = legacy.suggest(word, common=common)
+                if entity is not None:
+                    old.add((word, entity, doc))
+        # after: the real check_names over whole documents
+        docs = [Document(id=d, text="\n".join(ls), lang=lang) for d, ls in by_doc.items()]
+        report = check_names(docs, lambda _lang, m=matcher: m, lang=lang)
+        new = {(r["text"], r["entity"], d) for r in report["near_variants"] for d in r["documents"]}
+        for label, found in (("before", old), ("after", new)):
+            right = [f for f in found if f[1] in gold[f[2]]]
+            wrong = Counter(f"{w}->{e}" for w, e, d in found if e not in gold[d])
+            precision = len(right) / len(found) if found else float("nan")
+            print(f"  {lang} {label:6s}: {len(found):3d} suggestions (word, entity, document), {len(right)} right, "
+                  f"precision {precision:.3f}; wrong: {wrong.most_common(4)}")
 
 
 def variant_recall(clusters: list[tuple[str, list[tuple[str, str]]]], cache: Path) -> None:
@@ -174,13 +296,15 @@ def variant_recall(clusters: list[tuple[str, list[tuple[str, str]]]], cache: Pat
 
 
 def main() -> None:
-    if not OFAC.exists():
-        sys.exit(f"OFAC clusters not found at {OFAC}")
+    if not OFAC.exists() or not NTREX.exists():
+        sys.exit(f"shared data not found under {SHARED}")
     clusters = _person_clusters()
     ofac_suggestions(clusters)
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)
-        feminine_forms(load_matcher(["bundled"], "en", cache_dir=cache))
+        bundled = load_matcher(["bundled"], "en", cache_dir=cache)
+        held_out_schemes(bundled)
+        feminine_forms(bundled)
         ntrex_suggestions(cache)
         variant_recall(clusters, cache)
 

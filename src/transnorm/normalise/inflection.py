@@ -180,3 +180,16 @@ def inflected_forms(lang: str | None, form: str, *, gender: str | None) -> dict[
             out.setdefault(s.stem + suffix, (suffix, s.dropped))
     out.pop(form, None)
     return out
+
+
+@cache
+def suffixes(lang: str | None) -> tuple[tuple[str, str], ...]:
+    """Every case ending of `lang` as (suffix, ending it replaces or ""), longest first (folded).
+
+    For near-variant lookup: an unknown inflected word (Chodorkowskiego) is tried without each
+    suffix it ends with, and the entity's own `endings` then decide whether that suffix is allowed.
+    """
+    rules = _rules(lang)
+    out = {(s, "") for name in ("consonant", "after_j", "adjectival", "anywhere") for s in getattr(rules, name)}
+    out |= {(s, ending) for ending, subs in rules.drop for s in subs}
+    return tuple(sorted(out, key=lambda p: (-len(p[0]), p)))

@@ -1,17 +1,15 @@
 """The consistency report of `transnorm check-names`: which spellings a corpus uses for whom.
 
 Per entity: every spelling found, with counts and document ids, and whether it is the canonical one;
-the documents that spell one entity more than one way; and unknown near-variants: capitalised words
-that no glossary spelling matches but whose transliteration skeleton (`skeleton.py`) is that of an
-entity's surname and whose gender ending agrees, ranked by a score for a person to review. Near-variants
-are never rewritten. Output as JSON (`to_json`), plain text (`to_text`) or a standalone HTML page.
+the documents that spell one entity more than one way; and unknown near-variants: words that behave
+like names, match no glossary spelling, but look like an entity's surname (`near.py`), ranked by a
+score for a person to review. Near-variants are never rewritten. Output as JSON (`to_json`), plain text (`to_text`) or a standalone HTML page.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,82 +18,16 @@ from typing import Any
 from transnorm.document import Document
 from transnorm.normalise.fold import fold_text
 from transnorm.normalise.matcher import NAME, SURNAME, GlossaryMatcher, Mention, split_name
-from transnorm.normalise.skeleton import name_gender, romanise, similarity, skeleton
-
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-# A capitalised word after an article or article-preposition is a noun, not a name (der Grund, la Marine).
-_DETERMINERS = frozenset(
-    ["the", "a", "an", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "im", "am", "zum", "zur", "vom", "beim", "ins", "le", "la", "les", "un", "une", "des", "du", "au", "aux", "el", "los", "las", "una", "del", "al", "il", "lo", "gli", "uno"]
+from transnorm.normalise.near import (
+    DEFAULT_MIN_SCORE,
+    WORD_RE,
+    NearVariantIndex,
+    Suggestion,
+    candidates,
+    context_for,
 )
-_MIN_CANDIDATE_LETTERS = 4
-_MIN_SKELETON = 3
-_SHORT_SKELETON = 3  # keys this short (Kosak: KZK) also need a score >= _SHORT_MIN_SCORE
-_SHORT_MIN_SCORE = 0.8
-DEFAULT_MIN_SCORE = 0.6
 
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A word that looks like a glossary entity's name but is not one of its known spellings."""
-
-    text: str
-    entity: str
-    canonical: str
-    score: float
-    matched_form: str
-
-
-class NearVariantIndex:
-    """Surname and one-word name spellings of a glossary, keyed by transliteration skeleton."""
-
-    def __init__(self, matcher: GlossaryMatcher) -> None:
-        self.matcher = matcher
-        self.known: set[str] = set()
-        self.by_key: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for key, owners in matcher.readings():
-            for owner in owners:
-                if owner.dropped or " " in key:
-                    continue
-                self.known.add(key)
-                if owner.kind in (SURNAME, NAME):
-                    sk = skeleton(key)
-                    if len(sk) >= _MIN_SKELETON and (owner.entry, key) not in self.by_key[sk]:
-                        self.by_key[sk].append((owner.entry, key))
-
-    def suggest(
-        self, word: str, *, min_score: float = DEFAULT_MIN_SCORE, common: frozenset[str] | set[str] = frozenset()
-    ) -> Suggestion | None:
-        """The best entity for an unknown `word`, or None (same skeleton, same gender, score >= min).
-
-        `common` holds words seen in lower case in the corpus: those are ordinary words (French
-        "mais", "marine"), not names, and are never suggested.
-        """
-        folded = fold_text(word)
-        if folded in self.known or folded in common or folded in self.matcher.given:
-            return None  # a known spelling, an ordinary word, or a given name (Michael, Marine)
-        key = skeleton(word)
-        if len(key) <= _SHORT_SKELETON:
-            min_score = max(min_score, _SHORT_MIN_SCORE)
-        best: Suggestion | None = None
-        gender = name_gender(word)
-        initial = _initial(word)
-        for idx, form in self.by_key.get(key, ()):
-            if _initial(form) != initial:
-                continue  # Ukrainian is not Krenin: a vowel-initial and a consonant-initial name differ
-            entry = self.matcher.entries[idx]
-            form_gender = name_gender(form) or (entry.gender if entry.type == "person" else None)
-            if gender and form_gender and gender != form_gender:
-                continue  # Lavrova is not Lavrov
-            score = round(similarity(word, form), 3)
-            if score >= min_score and (best is None or score > best.score):
-                best = Suggestion(word, entry.id, entry.canonical_for("en"), score, form)
-        return best
-
-
-def _initial(word: str) -> bool:
-    r = romanise(word)
-    return bool(r) and r[0] in "aeiouyj"
-
+__all__ = ["DEFAULT_MIN_SCORE", "FORMATS", "NearVariantIndex", "Suggestion", "check_names"]
 
 @dataclass
 class _EntityStats:
@@ -140,7 +72,8 @@ def check_names(
     signature = None
     n_docs = 0
     common: set[str] = set()  # words seen in lower case: ordinary words, never names
-    pending: list[tuple[str, str | None, str]] = []
+    # per document: (text language, document id, word -> folded words before it, entities mentioned)
+    pending: list[tuple[str | None, str, dict[str, set[str]], set[int]]] = []
     for doc in docs:
         n_docs += 1
         text_lang = lang or (None if doc.lang == "und" else doc.lang)
@@ -152,10 +85,13 @@ def check_names(
         matcher = matcher_for(text_lang)
         signature = matcher.signature
         found = [matcher.find(t) for t in texts]
+        words: dict[str, set[str]] = defaultdict(set)
+        mentioned: set[int] = set()
         for text, mentions, chosen in zip(texts, found, matcher.resolve(found), strict=True):
             covered = [False] * (len(text) + 1)
             for mention, idx in chosen:
                 entry = matcher.entries[idx]
+                mentioned.add(idx)
                 spelling, surname, full = _spelling(text, mention)
                 s = stats[entry.id]
                 s.spellings[spelling][doc.id] += 1
@@ -168,42 +104,27 @@ def check_names(
                     covered[i] = True
             if text_lang not in indexes:
                 indexes[text_lang] = NearVariantIndex(matcher)
-            common.update(fold_text(w) for w in _WORD_RE.findall(text) if w.islower())
-            pending.extend(_candidates(text, covered, text_lang, doc.id))
-    for word, text_lang, doc_id in pending:
-        _add_near(word, indexes[text_lang], doc_id, near, min_score, common)
+            common.update(fold_text(w) for w in WORD_RE.findall(text) if w.islower())
+            for word, before in candidates(text, covered):
+                words[word].add(before)
+        pending.append((text_lang, doc.id, words, mentioned))
+    for text_lang, doc_id, words, mentioned in pending:
+        for word, before in words.items():
+            context = context_for(before, mentioned, common)
+            suggestion = indexes[text_lang].suggest(word, min_score=min_score, common=common, context=context)
+            if suggestion is not None:
+                _add_near(suggestion, doc_id, near)
     return _assemble(stats, near, matcher_for(lang), n_docs, signature)
 
 
-def _candidates(text: str, covered: list[bool], lang: str | None, doc_id: str) -> list[tuple[str, str | None, str]]:
-    """Capitalised words of `text` that no glossary spelling covers."""
-    out = []
-    previous = ""
-    for m in _WORD_RE.finditer(text):
-        word = m.group()
-        if (
-            not covered[m.start()]
-            and word[0].isupper()
-            and len(romanise(word)) >= _MIN_CANDIDATE_LETTERS
-            and previous.lower() not in _DETERMINERS
-        ):
-            out.append((word, lang, doc_id))
-        previous = word
-    return out
-
-
-def _add_near(
-    word: str, index: NearVariantIndex, doc_id: str, near: dict[tuple[str, str], dict[str, Any]],
-    min_score: float, common: set[str],
-) -> None:
-    suggestion = index.suggest(word, min_score=min_score, common=common)
-    if suggestion is None:
-        return
+def _add_near(suggestion: Suggestion, doc_id: str, near: dict[tuple[str, str], dict[str, Any]]) -> None:
     rec = near.setdefault(
-        (word, suggestion.entity),
-        {"text": word, "entity": suggestion.entity, "canonical": suggestion.canonical,
-         "score": suggestion.score, "like": suggestion.matched_form, "count": 0, "documents": []},
+        (suggestion.text, suggestion.entity),
+        {"text": suggestion.text, "entity": suggestion.entity, "canonical": suggestion.canonical,
+         "score": suggestion.score, "like": suggestion.matched_form, "evidence": [], "count": 0, "documents": []},
     )
+    rec["score"] = max(rec["score"], suggestion.score)
+    rec["evidence"] = sorted(set(rec["evidence"]) | set(suggestion.evidence))
     rec["count"] += 1
     if doc_id not in rec["documents"]:
         rec["documents"].append(doc_id)
@@ -266,7 +187,8 @@ def to_text(report: dict[str, Any]) -> str:
         lines.append("  none")
     lines += ["", "Unknown near-variants (review; never rewritten):"]
     lines += [
-        f"  {r['score']:.2f}  {r['text']} -> {r['entity']} ({r['canonical']}; like {r['like']}) x{r['count']}"
+        f"  {r['score']:.2f}  {r['text']} -> {r['entity']} ({r['canonical']}; like {r['like']}"
+        f"{'; ' + ', '.join(r['evidence']) if r['evidence'] else ''}) x{r['count']}"
         for r in report["near_variants"]
     ]
     if not report["near_variants"]:

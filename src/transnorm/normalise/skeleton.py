@@ -79,3 +79,39 @@ def levenshtein(a: str, b: str) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
         previous = current
     return previous[-1]
+
+
+# Finer than the skeleton: the same consonant classes, but vowels kept, with the spellings that
+# conventions use for one vowel sound made equal (ou/oo/u, ee/i, y/j/i, ie/e after a consonant)
+# and doubled letters collapsed. Two spellings of one name under different conventions come out
+# (nearly) identical, while a different word with the same consonants (Frage/Farage, Musik/Musk,
+# Grund/Grandi) still differs by a vowel.
+_FORM_RULES = [
+    (re.compile(r"shch|szcz|schtsch|chtch|sch|tsch|tch|tsh|cz|ch|kh|sh|sz|zh|zs|rz"), "S"),
+    (re.compile(r"x"), "KZ"),
+    (re.compile(r"ck|c(?![eiy])|q|k"), "K"),
+    (re.compile(r"ts|tz|c|s|z"), "Z"),
+    (re.compile(r"ph|v|w|f"), "V"),
+    (re.compile(r"gh|g|h"), "G"),
+    (re.compile(r"ou|oo|u"), "U"),
+    (re.compile(r"ee|[yji]+"), "I"),
+    (re.compile(r"(?<=[^aeoIU])Ie|^Ie"), "E"),
+    (re.compile(r"e"), "E"),
+]
+
+
+@lru_cache(maxsize=200_000)
+def translit_form(name: str) -> str:
+    """`name` with transliteration conventions undone (Szojgu, Shoigu, Choïgou -> one form)."""
+    s = romanise(name)
+    for pattern, repl in _FORM_RULES:
+        s = pattern.sub(repl, s)
+    return _REPEAT.sub(r"\1", s)
+
+
+def translit_similarity(a: str, b: str) -> float:
+    """1 - normalised edit distance of the `translit_form`s (1.0: the same name in two conventions)."""
+    x, y = translit_form(a), translit_form(b)
+    if not x or not y:
+        return 0.0
+    return 1.0 - levenshtein(x, y) / max(len(x), len(y))
