@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
+import multiprocessing
 import os
+import pickle
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +23,17 @@ from transnorm.detect import UNDETERMINED, Detection, DetectorConfig, LanguageDe
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 LID_SAMPLE = SHARED / "data" / "langid" / "ntrex128_lid_sample.tsv"
+NTREX = SHARED / "data" / "ntrex128"
+BACKENDS = [
+    pytest.param(
+        name, marks=pytest.mark.skipif(not importlib.util.find_spec(name), reason=f"{name} not installed")
+    )
+    for name in ("langdetect_rs", "langdetect")
+]
+both_backends = pytest.mark.skipif(
+    not (importlib.util.find_spec("langdetect_rs") and importlib.util.find_spec("langdetect")),
+    reason="comparing backends needs both langdetect_rs and langdetect",
+)
 
 # Short, ambiguous texts on which unseeded langdetect is known to flip between runs.
 AMBIGUOUS = [
@@ -175,16 +189,18 @@ def test_repeatable_within_a_process(detector: LanguageDetector) -> None:
         assert LanguageDetector().detect_many(AMBIGUOUS) == first
 
 
-def test_unaffected_by_langdetect_global_seed(detector: LanguageDetector) -> None:
-    import langdetect
-
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("module", BACKENDS)
+def test_unaffected_by_langdetect_global_seed(backend: str, module: str) -> None:
+    detector = LanguageDetector(DetectorConfig(backend=backend))
+    factory_class = importlib.import_module(module).DetectorFactory
     before = detector.detect_many(AMBIGUOUS)
-    old = langdetect.DetectorFactory.seed
-    langdetect.DetectorFactory.seed = 12345
+    old = factory_class.seed
+    factory_class.seed = 12345
     try:
         assert detector.detect_many(AMBIGUOUS) == before
     finally:
-        langdetect.DetectorFactory.seed = old
+        factory_class.seed = old
 
 
 def test_seed_is_the_only_source_of_randomness() -> None:
@@ -214,7 +230,9 @@ def test_same_labels_in_fresh_processes(detector: LanguageDetector) -> None:
         assert json.loads(out.stdout) == expected
 
 
-def test_thread_pool_gives_sequential_results(detector: LanguageDetector) -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_thread_pool_gives_sequential_results(backend: str) -> None:
+    detector = LanguageDetector(DetectorConfig(backend=backend))
     texts = AMBIGUOUS * 8 + [t for t, _ in CYRILLIC_CASES + SCRIPT_CASES]
     sequential = [detector.detect(t) for t in texts]
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -303,3 +321,154 @@ def test_accuracy_floor_on_ntrex_sample(detector: LanguageDetector) -> None:
     assert min(accuracy.values()) >= 0.9, accuracy
     assert sum(c[True] for c in hits.values()) / len(rows) >= 0.96
     assert accuracy["zh"] >= 0.97  # plain seeded langdetect: 0.64 (calls Chinese Korean)
+
+
+# --- backends: langdetect_rs must give exactly what langdetect gives -------------------------------
+
+# Configs that take every path of the langdetect step: default, another seed and a shorter
+# max_chars, non-uniform priors (set_prior_map), and `allowed` (restricted factories).
+BACKEND_CONFIGS = {
+    "default": DetectorConfig(),
+    "seed7-short": DetectorConfig(seed=7, max_chars=120),
+    "priors": DetectorConfig(priors={"da": 50.0, "no": 3.0, "uk": 0.5, "pt": 2.0}),
+    "allowed": DetectorConfig(allowed=("de", "nl", "en", "ru", "bg", "fa", "ur")),
+}
+
+
+def _lid_texts(step: int) -> list[str]:
+    with LID_SAMPLE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [r["text"] for r in rows[::step]]
+
+
+def _ntrex_documents(step: int) -> list[str]:
+    """Every ``step``-th full NTREX-128 document (lines joined), in each shipped language."""
+    doc_ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").split()
+    texts = []
+    for path in sorted(NTREX.glob("newstest2019-*.txt")):
+        docs: dict[str, list[str]] = defaultdict(list)
+        for doc_id, line in zip(doc_ids, path.read_text(encoding="utf-8").splitlines(), strict=True):
+            docs[doc_id].append(line)
+        texts += ["\n".join(lines) for lines in docs.values()][::step]
+    return texts
+
+
+def _assert_backends_agree(config: DetectorConfig, texts: list[str]) -> None:
+    rust = LanguageDetector(replace(config, backend="langdetect_rs")).detect_many(texts)
+    python = LanguageDetector(replace(config, backend="langdetect")).detect_many(texts)
+    differ = [(t, r, p) for t, r, p in zip(texts, rust, python, strict=True) if r != p]
+    assert not differ, f"{len(differ)} of {len(texts)} differ, e.g. {differ[:3]}"
+
+
+@both_backends
+@pytest.mark.skipif(not LID_SAMPLE.exists(), reason="shared NTREX language-id sample not present")
+@pytest.mark.parametrize(
+    ("name", "step"), [("default", 4), ("seed7-short", 12), ("priors", 12), ("allowed", 12)]
+)
+def test_backends_agree_on_ntrex_sample(name: str, step: int) -> None:
+    # Every 4th line covers all 129 variants (100 lines each); Detection compares floats exactly.
+    _assert_backends_agree(BACKEND_CONFIGS[name], _lid_texts(step))
+
+
+@both_backends
+@pytest.mark.skipif(not NTREX.exists(), reason="shared NTREX-128 documents not present")
+def test_backends_agree_on_ntrex_documents() -> None:
+    _assert_backends_agree(DetectorConfig(), _ntrex_documents(step=12))
+
+
+@pytest.mark.slow
+@both_backends
+@pytest.mark.skipif(not (LID_SAMPLE.exists() and NTREX.exists()), reason="shared NTREX data not present")
+@pytest.mark.parametrize("name", BACKEND_CONFIGS)
+def test_backends_agree_on_all_ntrex(name: str) -> None:
+    texts = _lid_texts(1) + _ntrex_documents(1)
+    _assert_backends_agree(BACKEND_CONFIGS[name], texts)
+
+
+# Words of many languages, and what langdetect's text preparation treats specially: URLs and
+# e-mail addresses (removed), Vietnamese letters with combining marks (recomposed), runs of
+# capitals (skipped), Latin words in non-Latin text (cleaned away), digits and punctuation.
+_WORDS_TEXT = (
+    "the and of was said der und nicht ist das le les est pas une el los que por la una het een niet "
+    "och att det inte og ikke er på jest nie się że być és hogy nem az ve bir bu için şey và của không "
+    "là người yang dan tidak ini dengan ya na kwa ni wa hii на не что это как і що це як та не да се "
+    "че той във и е во со кои рече في من على أن هذا در به از این که را ہے کی میں اور के में है और की "
+    "का नहीं ส่วน 的 是 東京 です 안녕 https://example.org/a?b=1 info@example.com Nguyê\u0303n "
+    "Vie\u0323\u0302t Tie\u0301ng NATO UNESCO BBC 2019 12,5 % ... — « » Ĳ İstanbul ǅ ß ﬁ"
+)
+_WORDS = _WORDS_TEXT.split()
+
+
+@both_backends
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=25),
+    noise=st.text(st.characters(exclude_categories=("Cs",)), max_size=8),
+    seed=st.sampled_from((0, 1, 12345)),
+)
+def test_backends_agree_on_generated_texts(words: list[str], noise: str, seed: int) -> None:
+    text = " ".join(words) + noise
+    config = DetectorConfig(seed=seed)
+    rust = LanguageDetector(replace(config, backend="langdetect_rs")).detect(text)
+    assert rust == LanguageDetector(replace(config, backend="langdetect")).detect(text)
+
+
+@both_backends
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(exclude_categories=()), max_size=80))
+def test_backends_agree_on_arbitrary_unicode(text: str) -> None:
+    rust = LanguageDetector(DetectorConfig(backend="langdetect_rs")).detect(text)
+    assert rust == LanguageDetector(DetectorConfig(backend="langdetect")).detect(text)
+
+
+def test_auto_backend_falls_back_to_langdetect(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not importlib.util.find_spec("langdetect"):
+        pytest.skip("langdetect not installed")
+    expected = LanguageDetector(DetectorConfig(backend="langdetect")).detect_many(AMBIGUOUS)
+    monkeypatch.setitem(sys.modules, "langdetect_rs", None)  # what Python does for a missing package
+    assert LanguageDetector(DetectorConfig(backend="auto")).detect_many(AMBIGUOUS) == expected
+    with pytest.raises(ImportError, match=r"pip install 'langdetect-rs>=0.1,<0.2'"):
+        LanguageDetector(DetectorConfig(backend="langdetect_rs"))
+
+
+@pytest.mark.parametrize("backend", ["rust", "", None])
+def test_unknown_backend_is_explained(backend: object) -> None:
+    with pytest.raises(ValueError, match=r"backend is .*; use one of: auto, langdetect_rs, langdetect"):
+        LanguageDetector(DetectorConfig(backend=backend))  # type: ignore[arg-type]
+
+
+# --- processes: --workers (fork) and Ray actors / spawn -----------------------------------------
+
+
+def _detect_in_worker(backend: str, texts: list[str]) -> list[Detection]:
+    return LanguageDetector(DetectorConfig(backend=backend)).detect_many(texts)
+
+
+def _detect_with(detector: LanguageDetector, texts: list[str]) -> list[Detection]:
+    return detector.detect_many(texts)
+
+
+PROCESS_TEXTS = AMBIGUOUS + [t for t, _ in CYRILLIC_CASES] + ["Das ist ein Satz.", "To jest zdanie."]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_processes_give_the_same_results(backend: str, method: str) -> None:
+    # The parent has built its factories before the pool starts, as the CLI does before --workers.
+    detector = LanguageDetector(DetectorConfig(backend=backend))
+    expected = detector.detect_many(PROCESS_TEXTS)
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        fresh = [pool.submit(_detect_in_worker, backend, PROCESS_TEXTS) for _ in range(2)]
+        shipped = pool.submit(_detect_with, detector, PROCESS_TEXTS)  # pickled into the worker
+        assert [f.result() for f in fresh] == [expected, expected]
+        assert shipped.result() == expected
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_detector_pickles(backend: str) -> None:
+    detector = LanguageDetector(DetectorConfig(backend=backend, seed=3))
+    expected = detector.detect_many(AMBIGUOUS)
+    clone = pickle.loads(pickle.dumps(detector))
+    assert clone.config == detector.config
+    assert clone.detect_many(AMBIGUOUS) == expected
