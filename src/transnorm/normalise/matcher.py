@@ -7,6 +7,12 @@ surname forms and, for languages whose endings change (`Захарова -> За
 forms. A hit counts when a word starts there and the rest of the word is empty or a case ending that
 `inflection.py` allows for that form; overlapping hits go leftmost-longest.
 
+Speed: the automaton holds each pattern as " " + pattern with punctuation blanked out
+(`fold.boundary_text`) and walks the text blanked the same way, so that hits come only where a word
+can start; each hit is then checked against the folded text (or, for an acronym, the original text,
+where it is case-sensitive), so one walk serves ordinary names and acronyms alike and per-hit Python
+work is rare. `tests/test_normalise_search.py` checks that this finds exactly what a plain scan does.
+
 A surname hit preceded by one of the same person's given names (possibly inflected: `Siergieja
 Ławrowa`) becomes a full-name mention. A surname alone is resolved to a person only when that
 person's full name occurs in the same document (`resolve`) or the entry says its surname is
@@ -29,12 +35,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 from transnorm.normalise import inflection
-from transnorm.normalise.fold import case_like, fold_name, fold_text, is_word_char, left_boundary, word_end
+from transnorm.normalise.fold import (
+    boundary_text,
+    case_like,
+    fold_name,
+    fold_text,
+    is_word_char,
+    left_boundary,
+    word_end,
+)
 from transnorm.normalise.glossary import Entry, Glossary, load_glossaries, resolve_glossaries
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6  # bump when the pickled layout or the matching rules change
+FORMAT_VERSION = 7  # bump when the pickled layout or the matching rules change
 FULL, SURNAME, NAME = "full", "surname", "name"
 EXPLICIT = "explicit"
 _PARTICLES = frozenset(
@@ -44,6 +58,8 @@ _MIN_SURNAME_LETTERS = 3
 # Patterns this short are searched only at word starts (" key"), which keeps "es" or "dan" from
 # hitting inside every other word; the cost is that they are missed right after "/" or ":".
 _SHORT_KEY = 5
+_LONG, _SHORT, _ACRONYM = 0, 1, 2  # pattern flags
+_CONTEXT_CASED = frozenset("Σσς")  # letters whose lower case depends on their neighbours
 
 
 class Owner(NamedTuple):
@@ -110,21 +126,40 @@ class GlossaryMatcher:
         _drop_shadowed(owners)
         self._owners: list[tuple[Owner, ...]] = []
         self._lengths: list[int] = []
-        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._keys: list[str] = []  # folded pattern (an acronym: as written), checked on every hit
+        self._flags: list[int] = []
+        groups: dict[str, list[int]] = defaultdict(list)
         self.acronyms = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for key, readings in owners.items():
-            if all(o.upper for o in readings.values()):
-                self.acronyms.add_word(key, len(self._owners))  # searched in the original text
-            elif len(key) <= _SHORT_KEY:
-                self.automaton.add_word(" " + key, len(self._owners))  # only at a word start
-            else:
-                self.automaton.add_word(key, len(self._owners))
+            pid = len(self._owners)
             self._owners.append(tuple(readings.values()))
             self._lengths.append(len(key))
-        self.automaton.make_automaton()
+            self._keys.append(key)
+            if not all(o.upper for o in readings.values()):
+                self._flags.append(_SHORT if len(key) <= _SHORT_KEY else _LONG)
+                groups[" " + boundary_text(key)].append(pid)
+            elif _CONTEXT_CASED.isdisjoint(key):
+                self._flags.append(_ACRONYM)
+                groups[" " + boundary_text(fold_text(key))].append(pid)
+            else:  # its fold depends on the letters around it (final sigma): searched in the original text
+                self._flags.append(_ACRONYM)
+                self.acronyms.add_word(key, pid)
+        self._build_automaton(groups)
         self.acronyms.make_automaton()
         self.patterns = len(self._owners)
         self.given = dict(self.given)
+
+    def _build_automaton(self, groups: dict[str, list[int]]) -> None:
+        """One automaton over `boundary_text`: patterns that look alike there share one group."""
+        import ahocorasick
+
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._groups: list[tuple[int, ...]] = []
+        for bkey, pids in groups.items():
+            self.automaton.add_word(bkey, len(self._groups))
+            # an acronym after the folded pattern of the same letters, as the two were found before
+            self._groups.append(tuple(sorted(pids, key=lambda p: self._flags[p] == _ACRONYM)))
+        self.automaton.make_automaton()
 
     # ----------------------------------------------------------------------------- building
 
@@ -169,9 +204,8 @@ class GlossaryMatcher:
 
     def readings(self) -> Iterator[tuple[str, tuple[Owner, ...]]]:
         """Every folded pattern with its readings (for `glossary expand` and the near-variant index)."""
-        for automaton in (self.automaton, self.acronyms):
-            for key, pid in automaton.items():
-                yield key.strip(), tuple(Owner._make(o) for o in self._owners[pid])
+        for pid, key in enumerate(self._keys):
+            yield key, tuple(Owner._make(o) for o in self._owners[pid])
 
     def __getstate__(self) -> dict[str, object]:
         """Compact pickled form: plain tuples load several times faster than named tuples or dataclasses."""
@@ -182,6 +216,9 @@ class GlossaryMatcher:
             "given": self.given,
             "owners": [tuple(tuple(o) for o in readings) for readings in self._owners],
             "lengths": self._lengths,
+            "keys": self._keys,
+            "flags": self._flags,
+            "groups": self._groups,
             "automaton": self.automaton,
             "acronyms": self.acronyms,
         }
@@ -193,6 +230,9 @@ class GlossaryMatcher:
         self.given = state["given"]  # type: ignore[assignment]
         self._owners = state["owners"]  # type: ignore[assignment]
         self._lengths = state["lengths"]  # type: ignore[assignment]
+        self._keys = state["keys"]  # type: ignore[assignment]
+        self._flags = state["flags"]  # type: ignore[assignment]
+        self._groups = state["groups"]  # type: ignore[assignment]
         self.automaton = state["automaton"]
         self.acronyms = state["acronyms"]
         self.patterns = len(self._owners)
@@ -203,21 +243,35 @@ class GlossaryMatcher:
         """Every mention in `text` (NFC), non-overlapping, leftmost-longest; surnames not yet resolved."""
         folded = fold_text(text) if folded is None else folded
         found: list[Mention] = []
-        lengths = self._lengths
-        hits = [(last - 1, pid) for last, pid in self.automaton.iter(" " + folded)]
+        lengths, keys, flags, groups = self._lengths, self._keys, self._flags, self._groups
+        for end_pos, gid in self.automaton.iter(" " + boundary_text(folded)):
+            for pid in groups[gid]:
+                stem_end = end_pos  # " " + text: the hit's last character is at end_pos - 1 in `folded`
+                start = stem_end - lengths[pid]
+                flag = flags[pid]
+                if flag == _ACRONYM:
+                    if text[start:stem_end] != keys[pid]:
+                        continue  # acronyms are case-sensitive: "Un" (French) is not the UN
+                elif folded[start:stem_end] != keys[pid] or (flag == _SHORT and start and folded[start - 1] != " "):
+                    continue  # another pattern that looks the same once punctuation is blanked out
+                self._hit(text, folded, pid, start, stem_end, found)
         if len(self.acronyms):
-            hits += self.acronyms.iter(text)
-        for last, pid in hits:
-            start, stem_end = last - lengths[pid] + 1, last + 1
-            if start and (folded[start - 1].isalnum() or not left_boundary(folded, start)):
-                continue  # the common case, inside a word, is rejected without a function call
-            end = word_end(folded, stem_end)
-            suffix = folded[stem_end:end]
-            for owner in self._owners[pid]:
-                mention = self._accept(text, folded, owner, start, stem_end, end, suffix)
-                if mention is not None:
-                    found.append(mention)
+            for last, pid in self.acronyms.iter(text):
+                self._hit(text, folded, pid, last - lengths[pid] + 1, last + 1, found)
+        if not found:
+            return found
         return _leftmost_longest(found)
+
+    def _hit(self, text: str, folded: str, pid: int, start: int, stem_end: int, found: list[Mention]) -> None:
+        """Add the mentions that pattern `pid` found at `start:stem_end` makes, if a word starts there."""
+        if start and (folded[start - 1].isalnum() or not left_boundary(folded, start)):
+            return
+        end = word_end(folded, stem_end)
+        suffix = folded[stem_end:end]
+        for owner in self._owners[pid]:
+            mention = self._accept(text, folded, owner, start, stem_end, end, suffix)
+            if mention is not None:
+                found.append(mention)
 
     def _accept(
         self, text: str, folded: str, owner: Owner, start: int, stem_end: int, end: int, suffix: str
