@@ -8,19 +8,25 @@ language neither can name; the precision of some labels; sentences per second (C
 machine is shared); and accuracy on the full NTREX-128 documents of ``../shared/data/ntrex128``
 (123 documents x 9 languages).
 
-Run: ``.venv/bin/python benchmarks/bench_detect.py [--no-docs] [--limit-per-lang N]``
+Backends: the same LanguageDetector with ``backend="langdetect"`` (pure Python) and
+``backend="langdetect_rs"`` (Rust port), side by side in the same run: sentences/s and
+documents/s (CPU time), the speed-up, and whether every Detection (label and confidence, compared
+exactly) is the same. ``--backends-only`` runs just that part.
+
+Run: ``.venv/bin/python benchmarks/bench_detect.py [--no-docs] [--limit-per-lang N] [--backends-only]``
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from transnorm.detect import UNDETERMINED, LanguageDetector
+from transnorm.detect import UNDETERMINED, DetectorConfig, LanguageDetector
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DATA = SHARED_DATA / "langid" / "ntrex128_lid_sample.tsv"
@@ -184,10 +190,43 @@ def report(title: str, gold: list[str], systems: dict[str, list[str]], per_lang:
     print(f"{'overall':11}" + "".join(f"{overall(gold, systems[n]):14.2%}" for n in names))
 
 
+def compare_backends(kinds: dict[str, list[str]]) -> None:
+    """Throughput of each backend on each kind of text, and whether their Detections are identical."""
+    backends = [b for b in ("langdetect", "langdetect_rs") if importlib.util.find_spec(b)]
+    if len(backends) < 2:
+        print(f"\n== backends: only {backends} installed; need langdetect and langdetect_rs to compare")
+        return
+    print("\n== backends of LanguageDetector (same texts, same run; CPU time)")
+    print(
+        f"{'texts':11}{'n':>6}{'mean chars':>11}"
+        + "".join(f"{b + '/s':>16}" for b in backends)
+        + "  speed-up  identical"
+    )
+    for kind, texts in kinds.items():
+        if not texts:
+            continue
+        results, rates = {}, {}
+        for backend in backends:
+            detector = LanguageDetector(DetectorConfig(backend=backend))
+            detector.detect_many(texts[:20])  # build the factories outside the timing
+            start = time.process_time()
+            results[backend] = detector.detect_many(texts)
+            rates[backend] = len(texts) / (time.process_time() - start)
+        same = sum(a == b for a, b in zip(*results.values(), strict=True))
+        print(
+            f"{kind:11}{len(texts):6d}{sum(map(len, texts)) // len(texts):11d}"
+            + "".join(f"{rates[b]:16.0f}" for b in backends)
+            + f"{rates['langdetect_rs'] / rates['langdetect']:9.1f}x  {same}/{len(texts)}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-docs", action="store_true", help="skip the document-level run")
     parser.add_argument("--limit-per-lang", type=int, default=0, help="use at most N sentences per variant")
+    parser.add_argument(
+        "--backends-only", action="store_true", help="only compare langdetect and langdetect_rs"
+    )
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"missing {DATA}: the shared data folder must sit next to the repository")
@@ -200,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = [
             r for r in rows if (seen.update([r["lang_code"]]) or seen[r["lang_code"]]) <= args.limit_per_lang
         ]
+
+    if args.backends_only:
+        docs = [] if args.no_docs else ntrex_documents()[1]
+        compare_backends({"sentences": [r["text"] for r in rows], "documents": docs})
+        return 0
 
     ours = LanguageDetector()
     systems: dict[str, Callable[[str], str]] = {
@@ -252,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             doc_labels = {name: run(fn, doc_texts)[0] for name, fn in systems.items()}
             title = f"documents (full NTREX-128 documents, mean {sum(map(len, doc_texts)) // len(doc_texts)} chars)"
             report(title, doc_gold, doc_labels, per_lang=True)
+    docs = [] if args.no_docs else ntrex_documents()[1]
+    compare_backends({"sentences": [r["text"] for r in rows], "documents": docs})
     return 0
 
 
