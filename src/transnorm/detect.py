@@ -15,11 +15,16 @@ Two steps, cheapest first:
    update per n-gram).
 
 Two implementations of langdetect's algorithm can run step 2 (``DetectorConfig.backend``):
-``langdetect_rs``, a Rust port that reproduces langdetect 1.0.9 bit for bit and is about 30x
-faster, and ``langdetect`` itself (pure Python), the fallback when ``langdetect_rs`` is not
-installed. Both get the same profiles in the same order and the same seed, so every
-``Detection`` is identical whichever runs (``tests/test_detect.py`` compares them on the NTREX
-sample and on generated texts). They are picked by name from ``_BACKENDS`` and imported lazily.
+``langdetect_rs``, a Rust port that reproduces langdetect 1.0.9 bit for bit (its n-gram
+sampling ~29x faster; a whole ``detect`` 17-20x on sentences, 13x on 2,300-character documents,
+``benchmarks/bench_detect.py``), and ``langdetect`` itself (pure Python), the fallback when
+``langdetect_rs`` is not installed. Both get the same profiles in the same order and the same
+seed, so every ``Detection`` is identical whichever runs (``tests/test_detect.py`` compares
+them on the NTREX sample, full NTREX documents and generated texts). They are picked by name
+from ``_BACKENDS`` and imported lazily. ``detect_many`` does not use langdetect_rs's batch
+calls: its public ``detect_batch`` runs the global 55-language factory (other answers than our
+narrowed factories), and the factory-level batch (undocumented) gained only 1.3x here while
+starting a thread pool in every process that calls it.
 
 langdetect samples n-grams at random; unseeded, the same text can get different labels on
 different runs. This module never touches langdetect's global factory or its class-level
@@ -87,7 +92,7 @@ ERR_NO_BACKEND = (
 )
 
 # Implementations of langdetect's algorithm, by name: (module, pip requirement). "auto" takes
-# the first one that imports. Both give identical results; langdetect_rs is ~30x faster.
+# the first one that imports. Both give identical results; langdetect_rs is 13-20x faster.
 _BACKENDS: dict[str, tuple[str, str]] = {
     "langdetect_rs": ("langdetect_rs", "langdetect-rs>=0.1,<0.2"),
     "langdetect": ("langdetect", "langdetect>=1.0.9"),
@@ -123,7 +128,7 @@ class DetectorConfig:
         short, ambiguous texts (``{"no": 10000}`` moved 6 of 100 Danish NTREX sentences to
         Norwegian, ``{"no": 10}`` none). Use ``allowed`` for a hard restriction.
     max_chars: only the first ``max_chars`` characters are looked at (speed on long texts).
-    backend: which implementation of langdetect runs: ``"langdetect_rs"`` (Rust, ~30x faster),
+    backend: which implementation of langdetect runs: ``"langdetect_rs"`` (Rust, 13-20x faster),
         ``"langdetect"`` (pure Python), or ``"auto"``: langdetect_rs if it is installed, else
         langdetect. The results are the same with either; the choice only changes speed.
     """
