@@ -180,6 +180,10 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
     if args.workers < 1:
         raise ConfigError("--workers must be >= 1")
     bar = ProgressBar(enabled=False if args.quiet else None)
+    if bar.enabled:
+        from transnorm.read import count_documents
+
+        bar.total = count_documents(args.inputs)
     summary = run_job(
         args.inputs,
         config=cfg,
