@@ -236,8 +236,7 @@ class TranslateStage:
             return done
         parts, lengths = self._fit(engine, source, target, todo)
         units = list(dict.fromkeys(u for us in parts.values() for u in us))
-        unit_len = {u: n for u, n in lengths.items()}
-        translated = self._run_batches(engine, source, target, units, [unit_len[u] for u in units], failed)
+        translated = self._run_batches(engine, source, target, units, [lengths[u] for u in units], failed)
         new: dict[str, str] = dict(translated)
         for text, us in parts.items():
             errs = [failed[u] for u in us if u in failed]
