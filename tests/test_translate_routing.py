@@ -244,5 +244,7 @@ def test_download_offline_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setenv("HF_HOME", str(tmp_path))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(EngineError, match=r"could not download 'Helsinki-NLP/opus-mt-de-en'.*--model PATH"):
+    with pytest.raises(
+        EngineError, match=r"(?s)could not download 'Helsinki-NLP/opus-mt-de-en'.*--model PATH"
+    ):
         download_model("Helsinki-NLP/opus-mt-de-en")

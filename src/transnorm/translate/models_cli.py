@@ -93,7 +93,7 @@ def download_model(model: str, revision: str | None = None) -> Path:
         )
     except Exception as exc:  # network, auth and missing-repo errors come in many types
         raise EngineError(
-            f"could not download {model!r}: {type(exc).__name__}: {exc}. Check the model id and the "
+            f"could not download {model!r}: {type(exc).__name__}: {' '.join(str(exc).split())} Check the model id and the "
             "network, or copy the model directory to this machine and pass --model PATH"
         ) from None
     return Path(path)
