@@ -16,7 +16,7 @@ from typing import Any
 
 from transnorm.document import Document
 
-CHUNK_DOCS = 32
+CHUNK_DOCS = 128
 
 _worker_pipeline: Any = None
 

@@ -14,7 +14,10 @@ _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": 
 
 def dumps_record(record: dict) -> str:
     """One JSON line: UTF-8 text kept readable, every line-break-like character escaped."""
-    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS)
+    line = json.dumps(record, ensure_ascii=False)
+    if "\x85" in line or "\u2028" in line or "\u2029" in line:  # rare: skip the slow translate
+        line = line.translate(_LINE_BREAKS)
+    return line
 
 
 class JsonlWriter:
