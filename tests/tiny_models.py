@@ -56,8 +56,10 @@ O presidente vai viajar para Bruxelas para a cúpula da aliança na sexta-feira 
 SPECIAL = ("</s>", "<unk>")
 
 
-def train_sentencepiece(path: Path, vocab_size: int = 200, text: str = CORPUS) -> Path:
-    """Train a unigram sentencepiece model on `text`; returns the `.model` file."""
+def train_sentencepiece(
+    path: Path, vocab_size: int = 200, text: str = CORPUS, model_type: str = "unigram"
+) -> Path:
+    """Train a sentencepiece model (unigram, or bpe as NLLB's) on `text`; returns the `.model` file."""
     import sentencepiece as spm
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +69,7 @@ def train_sentencepiece(path: Path, vocab_size: int = 200, text: str = CORPUS) -
         input=str(corpus),
         model_prefix=str(path.with_suffix("")),
         vocab_size=vocab_size,
-        model_type="unigram",
+        model_type=model_type,
         character_coverage=1.0,
         bos_id=-1,
         eos_id=1,
@@ -190,6 +192,47 @@ def build_m2m100(out: Path, *, langs: Sequence[str] = ("en", "de", "fr", "pt"), 
     _sharpen(model)
     model.save_pretrained(str(out))
     del langs
+    return out
+
+
+def build_nllb(out: Path, *, seed: int = 0) -> Path:
+    """An NLLB-style model directory: M2M100 architecture, FLORES codes (`deu_Latn`) as special tokens."""
+    import torch
+    from transformers import AutoTokenizer, M2M100Config, M2M100ForConditionalGeneration
+
+    from transnorm.translate.routing import NLLB_CODES
+
+    out.mkdir(parents=True, exist_ok=True)
+    # NLLB's sentencepiece model is BPE, and transformers' fast NLLB tokenizer assumes so
+    spm_file = train_sentencepiece(out / "_spm" / "sp.model", model_type="bpe")
+    shutil.copy(spm_file, out / "sentencepiece.bpe.model")
+    shutil.rmtree(out / "_spm")
+    (out / "tokenizer_config.json").write_text(
+        json.dumps({"tokenizer_class": "NllbTokenizer"}), encoding="utf-8"
+    )
+    tokenizer = AutoTokenizer.from_pretrained(str(out))
+    codes = sorted(set(NLLB_CODES.values()))
+    tokenizer.add_special_tokens({"additional_special_tokens": codes})  # no-op where already present
+    tokenizer.save_pretrained(str(out))
+    config = M2M100Config(
+        vocab_size=len(tokenizer),
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=64,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id,
+    )
+    torch.manual_seed(seed)
+    model = M2M100ForConditionalGeneration(config)
+    _sharpen(model)
+    model.save_pretrained(str(out))
     return out
 
 

@@ -22,6 +22,7 @@ from transnorm.translate.routing import (
     M2M100,
     MARIAN,
     NLLB,
+    NLLB_CODES,
     LocalModel,
     RoutedEngine,
     ct2_store_name,
@@ -143,6 +144,8 @@ class _CT2Model:
                 f"`transnorm models convert`, which copies it, or copy it from the original model",
                 code=E_MODEL_UNAVAILABLE,
             )
+        # tokens never written out: NLLB's language codes are special tokens, as transformers decodes them
+        self._hidden = _SPECIAL | (frozenset(NLLB_CODES.values()) if self.family == NLLB else frozenset())
         self.sp_source = spm.SentencePieceProcessor(model_file=str(path / files[0]))
         self.sp_target = spm.SentencePieceProcessor(model_file=str(path / files[1]))
         meta = read_metadata(path)
@@ -210,5 +213,5 @@ class _CT2Model:
         out = []
         for res in results:
             hyp = res.hypotheses[0][len(prefix) :]
-            out.append(self.sp_target.decode_pieces([t for t in hyp if t not in _SPECIAL]).strip())
+            out.append(self.sp_target.decode_pieces([t for t in hyp if t not in self._hidden]).strip())
         return out
