@@ -168,3 +168,24 @@ def test_output_into_a_missing_directory_is_a_clear_error(setup: tuple[Path, Pat
     docs, cfg = setup
     res = subprocess.run(_cmd(docs, tmp_path / "nope" / "out.jsonl", cfg), capture_output=True, text=True)
     assert res.returncode == 2 and "cannot" in res.stderr and "nope/out.jsonl" in res.stderr
+
+
+def test_changed_glossary_is_detected(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        CONFIG.replace(
+            'stages = ["detect", "segment", "translate"]',
+            'stages = ["detect", "segment", "translate", "normalise"]',
+        ),
+        encoding="utf-8",
+    )
+    docs = _docs(tmp_path / "docs.jsonl", 30)
+    glossary = tmp_path / "names.tsv"
+    glossary.write_text("variant\tcanonical\nMoskau\tMoscow\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    first = subprocess.run(_cmd(docs, out, cfg, "--glossary", str(glossary)), capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    glossary.write_text("variant\tcanonical\nMoskau\tMoscow\nKiew\tKyiv\n", encoding="utf-8")
+    second = subprocess.run(_cmd(docs, out, cfg, "--glossary", str(glossary)), capture_output=True, text=True)
+    assert second.returncode == 2
+    assert "different glossary" in second.stderr

@@ -82,8 +82,17 @@ class NormaliseStage:
             doc.edits.extend(edits)
         if changed and self.side == "source":
             _rebuild_source(doc)
-        doc.signature["glossary"] = next(iter(self._matchers.values())).signature
+        doc.signature["glossary"] = self.signature["glossary"]
         return doc
+
+    @property
+    def signature(self) -> dict[str, str]:
+        """What this stage adds to the run signature: the glossary files' names, versions and hash.
+
+        A resumable run compares it with the one its output was started with, so an edited glossary
+        is noticed instead of mixing records normalised two ways.
+        """
+        return {"glossary": next(iter(self._matchers.values())).signature}
 
 
 def rewrite(
@@ -109,7 +118,9 @@ def rewrite(
         pieces.append(text[cursor:start])
         pieces.append(after)
         new_start = start + shift
-        edits.append(Edit(segment, (new_start, new_start + len(after)), before, after, entry.id, mention.rule, side))
+        edits.append(
+            Edit(segment, (new_start, new_start + len(after)), before, after, entry.id, mention.rule, side)
+        )
         shift += len(after) - len(before)
         cursor = mention.end
     pieces.append(text[cursor:])
