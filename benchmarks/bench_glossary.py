@@ -27,11 +27,60 @@ from transnorm.normalise.matcher import SURNAME, load_matcher, split_name  # noq
 from transnorm.normalise.stage import normalise_text, rewrite  # noqa: E402
 
 NTREX = ROOT.parent / "shared" / "data" / "ntrex128"
-FILES = {"en": "newstest2019-src.eng.txt", "de": "newstest2019-ref.deu.txt", "fr": "newstest2019-ref.fra.txt",
-         "pl": "newstest2019-ref.pol.txt", "ru": "newstest2019-ref.rus.txt"}
+FILES = {
+    "en": "newstest2019-src.eng.txt",
+    "de": "newstest2019-ref.deu.txt",
+    "fr": "newstest2019-ref.fra.txt",
+    "pl": "newstest2019-ref.pol.txt",
+    "ru": "newstest2019-ref.rus.txt",
+}
 
-_SYLLABLES = ["ka", "lo", "mi", "ne", "ro", "sa", "ti", "va", "de", "bo", "gu", "ri", "an", "el", "or", "us", "in", "ek", "ov", "ski", "berg", "mann", "son", "ez"]
-_CYR = ["ка", "ло", "ми", "не", "ро", "са", "ти", "ва", "де", "бо", "гу", "ри", "ан", "ел", "ор", "ус", "ин", "ек"]
+_SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ro",
+    "sa",
+    "ti",
+    "va",
+    "de",
+    "bo",
+    "gu",
+    "ri",
+    "an",
+    "el",
+    "or",
+    "us",
+    "in",
+    "ek",
+    "ov",
+    "ski",
+    "berg",
+    "mann",
+    "son",
+    "ez",
+]
+_CYR = [
+    "ка",
+    "ло",
+    "ми",
+    "не",
+    "ро",
+    "са",
+    "ти",
+    "ва",
+    "де",
+    "бо",
+    "гу",
+    "ри",
+    "ан",
+    "ел",
+    "ор",
+    "ус",
+    "ин",
+    "ек",
+]
 
 
 def _lines(lang: str) -> list[str]:
@@ -55,9 +104,13 @@ def _synthetic_yaml(n: int, path: Path, seed: int = 7) -> list[str]:
             fh.write(f"    variants: [{given} {surname}ov]\n    surname_unambiguous: false\n")
             if i % 10 == 0:
                 unique = f"{i:x}".translate(str.maketrans("0123456789abcdef", "бвгдзклмнпрстфхш"))
-                native = "".join(rng.choice(_CYR) for _ in range(2)).capitalize() + " " + "".join(
-                    rng.choice(_CYR) for _ in range(2)
-                ).capitalize() + unique + "ов"
+                native = (
+                    "".join(rng.choice(_CYR) for _ in range(2)).capitalize()
+                    + " "
+                    + "".join(rng.choice(_CYR) for _ in range(2)).capitalize()
+                    + unique
+                    + "ов"
+                )
                 fh.write(f"    native: {{ru: {native}}}\n")
     return names
 
@@ -89,15 +142,19 @@ def bench_speed(entities: int, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "cache"
         cold, warm, bundled = _build(["bundled"], "en", cache)
-        print(f"bundled: {len(bundled.entries)} entities, {bundled.patterns} patterns; "
-              f"compile {cold:.2f} s, cached load {warm:.3f} s")
+        print(
+            f"bundled: {len(bundled.entries)} entities, {bundled.patterns} patterns; "
+            f"compile {cold:.2f} s, cached load {warm:.3f} s"
+        )
         synth_path = Path(tmp) / "synthetic.yaml"
         t = time.perf_counter()
         names = _synthetic_yaml(entities, synth_path)
         print(f"synthetic: wrote {entities} entities in {time.perf_counter() - t:.1f} s")
         s_cold, s_warm, synth = _build([str(synth_path)], "en", cache)
-        print(f"synthetic: {len(synth.entries)} entities, {synth.patterns} patterns; "
-              f"compile {s_cold:.2f} s, cached load {s_warm:.3f} s (target <= 5 s)")
+        print(
+            f"synthetic: {len(synth.entries)} entities, {synth.patterns} patterns; "
+            f"compile {s_cold:.2f} s, cached load {s_warm:.3f} s (target <= 5 s)"
+        )
         en = _lines("en")
         rng = random.Random(1)
         sprinkled = [f"{line} {rng.choice(names)} said." if i % 5 == 0 else line for i, line in enumerate(en)]
@@ -106,7 +163,9 @@ def bench_speed(entities: int, repeat: int) -> None:
             m = bundled if lang == "en" else load_matcher(["bundled"], lang, cache_dir=cache)
             print(f"bundled   {lang}: {_throughput(m, lines, lang, repeat):6.1f} MB/s")
         print(f"synthetic en: {_throughput(synth, en, 'en', repeat):6.1f} MB/s (plain NTREX)")
-        print(f"synthetic en: {_throughput(synth, sprinkled, 'en', repeat):6.1f} MB/s (a synthetic name in 1 of 5 lines)")
+        print(
+            f"synthetic en: {_throughput(synth, sprinkled, 'en', repeat):6.1f} MB/s (a synthetic name in 1 of 5 lines)"
+        )
         from transnorm.normalise.fold import boundary_text, fold_text
 
         folded = " " + boundary_text(fold_text("\n".join(en * repeat)))
@@ -139,7 +198,9 @@ def bench_quality() -> None:
                 spell[entry.id] = written
             src_mentions.append(spell)
         pairs = sum(len(s) for s in src_mentions)
-        print(f"English source: {pairs} (line, entity) mentions of {len({k for s in src_mentions for k in s})} entities")
+        print(
+            f"English source: {pairs} (line, entity) mentions of {len({k for s in src_mentions for k in s})} entities"
+        )
         for lang in ("de", "fr", "pl"):
             matcher = load_matcher(["bundled"], lang, cache_dir=cache)
             ref = _lines(lang)
@@ -152,8 +213,10 @@ def bench_quality() -> None:
                     hit_before += written in line
                     hit_after += written in new
             precision = edits_ok / edits_total if edits_total else float("nan")
-            print(f"{lang}: recall {hit_after / pairs:.3f} (unnormalised reference {hit_before / pairs:.3f}); "
-                  f"precision {precision:.3f} over {edits_total} rewrites")
+            print(
+                f"{lang}: recall {hit_after / pairs:.3f} (unnormalised reference {hit_before / pairs:.3f}); "
+                f"precision {precision:.3f} over {edits_total} rewrites"
+            )
 
 
 def main() -> None:

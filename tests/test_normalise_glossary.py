@@ -70,7 +70,10 @@ def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
 
 
 def test_conflict_names_both_entities(tmp_path: Path) -> None:
-    text = GOOD + "  - id: other\n    type: person\n    canonical: {en: Other Person}\n    variants: [Dimitri PESKOV]\n"
+    text = (
+        GOOD
+        + "  - id: other\n    type: person\n    canonical: {en: Other Person}\n    variants: [Dimitri PESKOV]\n"
+    )
     with pytest.raises(GlossaryError) as info:
         load_glossary(_write(tmp_path, "c.yaml", text))
     message = str(info.value)

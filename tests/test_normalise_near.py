@@ -57,14 +57,23 @@ def test_case(lang: str, case: dict, matchers) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Szojgu", "Shoigu"), ("Choïgou", "Shoigu"), ("Chodorkowskij", "Khodorkovsky"), ("Pieskow", "Peskoff"),
-     ("Dmitrij", "Dmitriy"), ("Jewgeni", "Yevgeny"), ("Sacharowa", "Zakharova")],
+    [
+        ("Szojgu", "Shoigu"),
+        ("Choïgou", "Shoigu"),
+        ("Chodorkowskij", "Khodorkovsky"),
+        ("Pieskow", "Peskoff"),
+        ("Dmitrij", "Dmitriy"),
+        ("Jewgeni", "Yevgeny"),
+        ("Sacharowa", "Zakharova"),
+    ],
 )
 def test_translit_form_joins_conventions(a: str, b: str) -> None:
     assert translit_form(a) == translit_form(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [("Frage", "Farage"), ("Musik", "Musk"), ("Grund", "Grandi"), ("Boden", "Biden")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("Frage", "Farage"), ("Musik", "Musk"), ("Grund", "Grandi"), ("Boden", "Biden")]
+)
 def test_translit_similarity_keeps_different_words_apart(a: str, b: str) -> None:
     assert translit_similarity(a, b) < 0.9
 
@@ -114,7 +123,9 @@ def test_few_false_suggestions_on_real_news(matchers) -> None:
 
     The method before this test suggested 29 (de), 11 (fr) and 18 (pl), all wrong; now 0.
     """
-    doc_ids = [line.split("\t")[0] for line in (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()]
+    doc_ids = [
+        line.split("\t")[0] for line in (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    ]
     for lang, name in (("de", "deu"), ("fr", "fra"), ("pl", "pol")):
         lines = (NTREX / f"newstest2019-ref.{name}.txt").read_text(encoding="utf-8").splitlines()
         by_doc: dict[str, list[str]] = defaultdict(list)

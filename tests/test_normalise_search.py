@@ -21,13 +21,28 @@ from transnorm.normalise.matcher import _ACRONYM, _SHORT, GlossaryMatcher, Menti
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SEED = SHARED / "seed" / "nato-russia-council.en.txt"
 NTREX = SHARED / "ntrex128"
-FILES = {"en": "newstest2019-src.eng.txt", "de": "newstest2019-ref.deu.txt", "pl": "newstest2019-ref.pol.txt",
-         "ru": "newstest2019-ref.rus.txt", "fr": "newstest2019-ref.fra.txt"}
+FILES = {
+    "en": "newstest2019-src.eng.txt",
+    "de": "newstest2019-ref.deu.txt",
+    "pl": "newstest2019-ref.pol.txt",
+    "ru": "newstest2019-ref.rus.txt",
+    "fr": "newstest2019-ref.fra.txt",
+}
 TRICKY = [
-    "EU/NATO und UN:Generalsekretär", "d'Erdogan l'Ukraine x'Peskov", "(Peskow) «Lawrow» „Schoigu“",
-    "Peskow: NATO-Russland-Rat", "UN Un un U.N. ООН", "Kosaken Fomina Lavrova", "Siergieja Ławrowa",
-    "PESKOW LAWROW peskow", "Sergei\u00a0Lavrov's", "Путина Захаровой Сергея Лаврова", "a_Putin _Putin 3Putin",
-    "Macron/Scholz\nPutin\tLavrov", "Zelensky’s Zełenskiego Selenskyjs", "St. Petersburg, St.Petersburg",
+    "EU/NATO und UN:Generalsekretär",
+    "d'Erdogan l'Ukraine x'Peskov",
+    "(Peskow) «Lawrow» „Schoigu“",
+    "Peskow: NATO-Russland-Rat",
+    "UN Un un U.N. ООН",
+    "Kosaken Fomina Lavrova",
+    "Siergieja Ławrowa",
+    "PESKOW LAWROW peskow",
+    "Sergei\u00a0Lavrov's",
+    "Путина Захаровой Сергея Лаврова",
+    "a_Putin _Putin 3Putin",
+    "Macron/Scholz\nPutin\tLavrov",
+    "Zelensky’s Zełenskiego Selenskyjs",
+    "St. Petersburg, St.Petersburg",
 ]
 
 

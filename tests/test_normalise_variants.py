@@ -95,7 +95,8 @@ def test_variant_matching_recall_on_ofac(tmp_path: Path) -> None:
 def test_near_variants_more_precise_than_edit_distance() -> None:
     clusters = _clusters()
     entries = tuple(
-        Entry(id=f"c{n}", canonical={"en": f"{people[0][1]} {people[0][0]}"}) for n, people in enumerate(clusters)
+        Entry(id=f"c{n}", canonical={"en": f"{people[0][1]} {people[0][0]}"})
+        for n, people in enumerate(clusters)
     )
     index = NearVariantIndex(GlossaryMatcher(Glossary(entries), "en", generate=False))
     linked = correct = 0
@@ -114,5 +115,6 @@ def test_feminine_surnames_are_never_suggested(tmp_path: Path) -> None:
     index = NearVariantIndex(load_matcher(["bundled"], "en", cache_dir=tmp_path))
     for word in ("Lavrova", "Fomina", "Peskova", "Putina", "Shoiguva"):
         suggestion = index.suggest(word, min_score=0.0)
-        assert suggestion is None or not suggestion.entity.startswith(("sergey-lavrov", "alexander-fomin",
-                                                                         "dmitry-peskov", "vladimir-putin"))
+        assert suggestion is None or not suggestion.entity.startswith(
+            ("sergey-lavrov", "alexander-fomin", "dmitry-peskov", "vladimir-putin")
+        )

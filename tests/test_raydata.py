@@ -38,9 +38,10 @@ def test_ray_data_gives_the_same_records_as_one_process(local_ray, shared_dir: P
     rows = _rows(shared_dir, 1000)
     config = PipelineConfig(target_lang="en").with_overrides(translate={"cache": False})
     with Pipeline(config) as pipe:
-        expected = {d.id: json.loads(json.dumps(d.to_record())) for d in pipe.run(
-            Document(r["id"], r["text"], metadata={"feed": r["feed"]}) for r in rows
-        )}
+        expected = {
+            d.id: json.loads(json.dumps(d.to_record()))
+            for d in pipe.run(Document(r["id"], r["text"], metadata={"feed": r["feed"]}) for r in rows)
+        }
     ds = ray.data.from_items(rows)
     out = process_dataset(ds, config, actors=2, batch_size=100)
     got = {rec["id"]: rec for rec in iter_records(out)}

@@ -297,4 +297,3 @@ def _call_guarded(name: str, stage: Stage, doc: Document) -> None:
             f"stage {name!r} returned {type(result).__name__} instead of the Document it was given; "
             "a stage must modify the document and return it"
         )
-

@@ -22,7 +22,7 @@ from functools import lru_cache
 APOSTROPHES = "'’ʼ`´ʹ′ʻ"
 # Folded to a space: hyphens and dashes (NATO-Russia = NATO Russia), non-breaking and thin spaces, and
 # opening brackets and quotes, so that a short name can be searched as " name" (a word start).
-_SPACES = "-\u00a0\u2007\u202f\u2009\u200a\u2010\u2011\u2012\u2013\u2014([{\"“”„«»‹›‘"
+_SPACES = '-\u00a0\u2007\u202f\u2009\u200a\u2010\u2011\u2012\u2013\u2014([{"“”„«»‹›‘'
 
 # Letters that NFD does not decompose but that news text writes with or without their mark.
 _SPECIAL = {"ł": "l", "đ": "d", "ø": "o", "ı": "i", "ħ": "h", "ŀ": "l"}

@@ -213,8 +213,10 @@ def resolve_glossaries(specs: Iterable[str]) -> list[Path]:
 
 def load_glossaries(specs: Iterable[str], *, check_conflicts: bool = True) -> Glossary:
     """Load and merge glossaries by path or name; raises `GlossaryError` listing every problem."""
-    return merge([load_glossary(p, check_conflicts=False) for p in resolve_glossaries(specs)],
-                 check_conflicts=check_conflicts)
+    return merge(
+        [load_glossary(p, check_conflicts=False) for p in resolve_glossaries(specs)],
+        check_conflicts=check_conflicts,
+    )
 
 
 def merge(glossaries: Sequence[Glossary], *, check_conflicts: bool = True) -> Glossary:
@@ -249,7 +251,9 @@ def load_glossary(path: str | Path, *, check_conflicts: bool = True) -> Glossary
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise GlossaryError([Problem(str(path), 0, f"not valid UTF-8 (byte {exc.start}); save it as UTF-8")]) from None
+        raise GlossaryError(
+            [Problem(str(path), 0, f"not valid UTF-8 (byte {exc.start}); save it as UTF-8")]
+        ) from None
     if kind == "yaml":
         entries, version, problems = _parse_yaml(text, str(path))
     elif kind == "tbx":
@@ -445,8 +449,11 @@ def _parse_table(text: str, path: str, delimiter: str) -> tuple[list[Entry], str
         if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
             continue
         cells = [c.strip() for c in row]
-        if line == 1 and cells[0].lower() in _HEADER_VARIANT and len(cells) > 1 and (
-            cells[1].lower() in _HEADER_CANONICAL
+        if (
+            line == 1
+            and cells[0].lower() in _HEADER_VARIANT
+            and len(cells) > 1
+            and (cells[1].lower() in _HEADER_CANONICAL)
         ):
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:

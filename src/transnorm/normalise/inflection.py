@@ -190,6 +190,8 @@ def suffixes(lang: str | None) -> tuple[tuple[str, str], ...]:
     suffix it ends with, and the entity's own `endings` then decide whether that suffix is allowed.
     """
     rules = _rules(lang)
-    out = {(s, "") for name in ("consonant", "after_j", "adjectival", "anywhere") for s in getattr(rules, name)}
+    out = {
+        (s, "") for name in ("consonant", "after_j", "adjectival", "anywhere") for s in getattr(rules, name)
+    }
     out |= {(s, ending) for ending, subs in rules.drop for s in subs}
     return tuple(sorted(out, key=lambda p: (-len(p[0]), p)))

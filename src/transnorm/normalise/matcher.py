@@ -52,7 +52,32 @@ FORMAT_VERSION = 7  # bump when the pickled layout or the matching rules change
 FULL, SURNAME, NAME = "full", "surname", "name"
 EXPLICIT = "explicit"
 _PARTICLES = frozenset(
-    ["von", "van", "der", "den", "de", "da", "di", "du", "le", "la", "al", "el", "bin", "ben", "dos", "das", "del", "della", "ter", "ten", "zu", "af", "ibn", "mac"]
+    [
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "du",
+        "le",
+        "la",
+        "al",
+        "el",
+        "bin",
+        "ben",
+        "dos",
+        "das",
+        "del",
+        "della",
+        "ter",
+        "ten",
+        "zu",
+        "af",
+        "ibn",
+        "mac",
+    ]
 )
 _MIN_SURNAME_LETTERS = 3
 # Patterns this short are searched only at word starts (" key"), which keeps "es" or "dan" from
@@ -190,12 +215,21 @@ class GlossaryMatcher:
                 self.given[form].setdefault(idx, ending)
 
     def _add(
-        self, owners: dict[str, dict], key: str, idx: int, kind: str, rule: str, entry: Entry, upper: bool = False
+        self,
+        owners: dict[str, dict],
+        key: str,
+        idx: int,
+        kind: str,
+        rule: str,
+        entry: Entry,
+        upper: bool = False,
     ) -> None:
         person = entry.type == "person"
         last = key.rsplit(" ", 1)[-1]
         ends = inflection.endings(self.lang, last, gender=entry.gender, person=person)
-        owners[key].setdefault((idx, kind, ""), Owner(idx, kind, rule, ends.plain, ends.with_given, "", upper))
+        owners[key].setdefault(
+            (idx, kind, ""), Owner(idx, kind, rule, ends.plain, ends.with_given, "", upper)
+        )
         if kind == FULL or upper:
             return
         for stem in inflection.stems(self.lang, key):
@@ -252,7 +286,9 @@ class GlossaryMatcher:
                 if flag == _ACRONYM:
                     if text[start:stem_end] != keys[pid]:
                         continue  # acronyms are case-sensitive: "Un" (French) is not the UN
-                elif folded[start:stem_end] != keys[pid] or (flag == _SHORT and start and folded[start - 1] != " "):
+                elif folded[start:stem_end] != keys[pid] or (
+                    flag == _SHORT and start and folded[start - 1] != " "
+                ):
                     continue  # another pattern that looks the same once punctuation is blanked out
                 self._hit(text, folded, pid, start, stem_end, found)
         if len(self.acronyms):
@@ -305,9 +341,7 @@ class GlossaryMatcher:
             return None  # "Maria Lavrova": a nominative given name, so -a is feminine, not genitive
         if g_suffix:
             rule += f"+given-inflection:{g_suffix}"
-        return Mention(
-            start, end, stem_end, (entry,), FULL, rule, dropped, g_start, g_stem_end, g_dropped
-        )
+        return Mention(start, end, stem_end, (entry,), FULL, rule, dropped, g_start, g_stem_end, g_dropped)
 
     def _given_before(self, folded: str, start: int, entry: int) -> tuple[int, int, str, str] | None:
         """The given name of `entry` written right before `start`, as (start, stem end, suffix)."""
@@ -423,8 +457,16 @@ def _leftmost_longest(found: list[Mention]) -> list[Mention]:
             prev = out[-1]
             if m.entries[0] not in prev.entries:
                 out[-1] = Mention(
-                    prev.start, prev.end, prev.stem_end, (*prev.entries, *m.entries), prev.kind, prev.rule,
-                    prev.dropped, prev.given_start, prev.given_stem_end, prev.given_dropped,
+                    prev.start,
+                    prev.end,
+                    prev.stem_end,
+                    (*prev.entries, *m.entries),
+                    prev.kind,
+                    prev.rule,
+                    prev.dropped,
+                    prev.given_start,
+                    prev.given_stem_end,
+                    prev.given_dropped,
                 )
             continue
         if start < cursor:

@@ -34,17 +34,97 @@ from transnorm.normalise.skeleton import name_gender, romanise, skeleton, transl
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # A capitalised word after an article or article-preposition is a noun, not a name (der Grund, la Marine).
 DETERMINERS = frozenset(
-    ["the", "a", "an", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "im", "am", "zum", "zur", "vom", "beim", "ins", "le", "la", "les", "un", "une", "du", "au", "aux", "el", "los", "las", "una", "del", "al", "il", "lo", "gli", "uno"]
+    [
+        "the",
+        "a",
+        "an",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "einem",
+        "einen",
+        "im",
+        "am",
+        "zum",
+        "zur",
+        "vom",
+        "beim",
+        "ins",
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "du",
+        "au",
+        "aux",
+        "el",
+        "los",
+        "las",
+        "una",
+        "del",
+        "al",
+        "il",
+        "lo",
+        "gli",
+        "uno",
+    ]
 )
 # Capitalised words that stand before a surname without being a given name (folded; compounds such
 # as Außenminister or Kreml-Sprecher are matched by their ending).
 TITLE_ENDINGS = (
-    "president", "prasident", "prasidentin", "minister", "ministerin", "chancellor", "kanzler", "kanzlerin",
-    "secretary", "sekretar", "spokesman", "spokeswoman", "sprecher", "sprecherin", "premier", "chef", "chefin",
-    "general", "senator", "governor", "gouverneur", "mr", "mrs", "ms", "dr", "prof", "herr", "frau", "sir",
-    "lord", "king", "queen", "prince", "pope", "monsieur", "madame", "mme", "pan", "pani", "leader", "boss",
+    "president",
+    "prasident",
+    "prasidentin",
+    "minister",
+    "ministerin",
+    "chancellor",
+    "kanzler",
+    "kanzlerin",
+    "secretary",
+    "sekretar",
+    "spokesman",
+    "spokeswoman",
+    "sprecher",
+    "sprecherin",
+    "premier",
+    "chef",
+    "chefin",
+    "general",
+    "senator",
+    "governor",
+    "gouverneur",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "herr",
+    "frau",
+    "sir",
+    "lord",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "monsieur",
+    "madame",
+    "mme",
+    "pan",
+    "pani",
+    "leader",
+    "boss",
 )
-PARTICLES = frozenset(["al", "el", "bin", "ben", "ibn", "abu", "ul", "von", "van", "de", "der", "da", "di", "du", "le", "la"])
+PARTICLES = frozenset(
+    ["al", "el", "bin", "ben", "ibn", "abu", "ul", "von", "van", "de", "der", "da", "di", "du", "le", "la"]
+)
 DEFAULT_MIN_SCORE = 0.9
 _MIN_CANDIDATE_LETTERS = 4
 _MIN_SKELETON = 2
@@ -169,11 +249,21 @@ class NearVariantIndex:
     def _given(self, before: frozenset[str], idx: int) -> tuple[bool, bool]:
         """(a word before the candidate is a given name of entity `idx`, one is a variant of it)."""
         given = self.matcher.given
-        exact = any(idx in given.get(b, ()) or translit_form(b) in self.given_forms.get(idx, ()) for b in before)
+        exact = any(
+            idx in given.get(b, ()) or translit_form(b) in self.given_forms.get(idx, ()) for b in before
+        )
         return exact, exact or any(skeleton(b) in self.given_keys.get(idx, ()) for b in before)
 
     def _score(
-        self, word: str, base: str, suffix: str, dropped: str, idx: int, form: str, context: Context, alone: bool
+        self,
+        word: str,
+        base: str,
+        suffix: str,
+        dropped: str,
+        idx: int,
+        form: str,
+        context: Context,
+        alone: bool,
     ) -> Suggestion | None:
         if _vowel_initial(base) != _vowel_initial(form):
             return None  # Ukrainian is not Krenin: a vowel-initial and a consonant-initial name differ
@@ -212,7 +302,9 @@ class NearVariantIndex:
             evidence.append("same-document")
         if titled:
             evidence.append("title")
-        return Suggestion(word, entry.id, entry.canonical_for("en"), round(1.0 - doubt, 3), form, tuple(evidence))
+        return Suggestion(
+            word, entry.id, entry.canonical_for("en"), round(1.0 - doubt, 3), form, tuple(evidence)
+        )
 
 
 def candidates(text: str, covered: list[bool]) -> list[tuple[str, str]]:

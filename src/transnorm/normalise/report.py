@@ -29,9 +29,12 @@ from transnorm.normalise.near import (
 
 __all__ = ["DEFAULT_MIN_SCORE", "FORMATS", "NearVariantIndex", "Suggestion", "check_names"]
 
+
 @dataclass
 class _EntityStats:
-    spellings: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    spellings: dict[str, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
     surnames_by_doc: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     full_by_doc: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -100,7 +103,9 @@ def check_names(
                 if full:
                     s.full_by_doc[doc.id].add(spelling)
             for mention in mentions:
-                for i in range(mention.given_start if mention.given_start >= 0 else mention.start, mention.end):
+                for i in range(
+                    mention.given_start if mention.given_start >= 0 else mention.start, mention.end
+                ):
                     covered[i] = True
             if text_lang not in indexes:
                 indexes[text_lang] = NearVariantIndex(matcher)
@@ -120,8 +125,16 @@ def check_names(
 def _add_near(suggestion: Suggestion, doc_id: str, near: dict[tuple[str, str], dict[str, Any]]) -> None:
     rec = near.setdefault(
         (suggestion.text, suggestion.entity),
-        {"text": suggestion.text, "entity": suggestion.entity, "canonical": suggestion.canonical,
-         "score": suggestion.score, "like": suggestion.matched_form, "evidence": [], "count": 0, "documents": []},
+        {
+            "text": suggestion.text,
+            "entity": suggestion.entity,
+            "canonical": suggestion.canonical,
+            "score": suggestion.score,
+            "like": suggestion.matched_form,
+            "evidence": [],
+            "count": 0,
+            "documents": [],
+        },
     )
     rec["score"] = max(rec["score"], suggestion.score)
     rec["evidence"] = sorted(set(rec["evidence"]) | set(suggestion.evidence))
@@ -131,8 +144,11 @@ def _add_near(suggestion: Suggestion, doc_id: str, near: dict[tuple[str, str], d
 
 
 def _assemble(
-    stats: dict[str, _EntityStats], near: dict[tuple[str, str], dict[str, Any]],
-    matcher: GlossaryMatcher, n_docs: int, signature: str | None,
+    stats: dict[str, _EntityStats],
+    near: dict[tuple[str, str], dict[str, Any]],
+    matcher: GlossaryMatcher,
+    n_docs: int,
+    signature: str | None,
 ) -> dict[str, Any]:
     by_id = {e.id: e for e in matcher.entries}
     entities = []
@@ -142,8 +158,12 @@ def _assemble(
         entry = by_id[entity_id]
         canonical = entry.canonical_for(matcher.lang)
         spellings = [
-            {"text": text, "count": sum(docs.values()), "documents": sorted(docs),
-             "canonical": text in (canonical, split_name(canonical)[1])}
+            {
+                "text": text,
+                "count": sum(docs.values()),
+                "documents": sorted(docs),
+                "canonical": text in (canonical, split_name(canonical)[1]),
+            }
             for text, docs in sorted(s.spellings.items(), key=lambda kv: -sum(kv[1].values()))
         ]
         docs_multi = []
@@ -154,10 +174,15 @@ def _assemble(
                 used = sorted(sp for sp, docs in s.spellings.items() if doc_id in docs)
                 docs_multi.append(doc_id)
                 inconsistent.append({"document": doc_id, "entity": entity_id, "spellings": used})
-        entities.append({
-            "id": entity_id, "canonical": canonical, "mentions": sum(sp["count"] for sp in spellings),
-            "spellings": spellings, "inconsistent_documents": docs_multi,
-        })
+        entities.append(
+            {
+                "id": entity_id,
+                "canonical": canonical,
+                "mentions": sum(sp["count"] for sp in spellings),
+                "spellings": spellings,
+                "inconsistent_documents": docs_multi,
+            }
+        )
     suggestions = sorted(near.values(), key=lambda r: (-r["score"], -r["count"], r["text"]))
     return {
         "glossary": signature or matcher.signature,
@@ -179,10 +204,15 @@ def to_text(report: dict[str, Any]) -> str:
     lines = [f"{report['documents']} documents, glossary {report['glossary']}", ""]
     lines.append("Entities (spelling: count, * = canonical):")
     for e in report["entities"]:
-        spelled = ", ".join(f"{s['text']}{'*' if s['canonical'] else ''}: {s['count']}" for s in e["spellings"])
+        spelled = ", ".join(
+            f"{s['text']}{'*' if s['canonical'] else ''}: {s['count']}" for s in e["spellings"]
+        )
         lines.append(f"  {e['id']} ({e['canonical']}): {spelled}")
     lines += ["", "Documents with more than one spelling of one entity:"]
-    lines += [f"  {r['document']}: {r['entity']}: {' / '.join(r['spellings'])}" for r in report["inconsistent_documents"]]
+    lines += [
+        f"  {r['document']}: {r['entity']}: {' / '.join(r['spellings'])}"
+        for r in report["inconsistent_documents"]
+    ]
     if not report["inconsistent_documents"]:
         lines.append("  none")
     lines += ["", "Unknown near-variants (review; never rewritten):"]
@@ -201,7 +231,7 @@ def to_html(report: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><td>{esc(e['id'])}</td><td>{esc(e['canonical'])}</td><td>"
         + ", ".join(
-            f"<span class=\"{'canon' if s['canonical'] else 'variant'}\">{esc(s['text'])}</span> ({s['count']})"
+            f'<span class="{"canon" if s["canonical"] else "variant"}">{esc(s["text"])}</span> ({s["count"]})'
             for s in e["spellings"]
         )
         + f"</td><td>{len(e['inconsistent_documents'])}</td></tr>"
@@ -217,7 +247,7 @@ def to_html(report: dict[str, Any]) -> str:
         for r in report["near_variants"]
     )
     return (
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>transnorm check-names</title>"
+        '<!doctype html><html><head><meta charset="utf-8"><title>transnorm check-names</title>'
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
         "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.variant{color:#b00}"
         ".canon{color:#070;font-weight:bold}</style></head><body>"

@@ -27,7 +27,24 @@ _REPEAT = re.compile(r"(.)\1+")
 _NON_LETTER = re.compile(r"[^a-z]")
 
 _FEMININE = ("ova", "eva", "ina", "yna", "ska", "cka", "skaya", "skaia", "skaja", "kaya", "aya", "owa", "ewa")
-_MASCULINE = ("ov", "ev", "in", "yn", "ow", "ew", "off", "ski", "sky", "skiy", "skij", "skii", "skyi", "skyy", "skyj", "cki")
+_MASCULINE = (
+    "ov",
+    "ev",
+    "in",
+    "yn",
+    "ow",
+    "ew",
+    "off",
+    "ski",
+    "sky",
+    "skiy",
+    "skij",
+    "skii",
+    "skyi",
+    "skyy",
+    "skyj",
+    "cki",
+)
 
 
 @lru_cache(maxsize=200_000)

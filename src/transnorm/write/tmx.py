@@ -93,7 +93,9 @@ class TmxWriter:
         for key, values in self._signatures.items():
             for value in values:
                 text = xml_text(self._cleaner.clean(value))
-                out.write(f'    <prop type="x-signature:{xml_attr(self._cleaner.clean(key))}">{text}</prop>\n')
+                out.write(
+                    f'    <prop type="x-signature:{xml_attr(self._cleaner.clean(key))}">{text}</prop>\n'
+                )
         out.write("  </header>\n  <body>\n")
         self._body.copy_to(out)
         out.write("  </body>\n</tmx>\n")
