@@ -16,6 +16,7 @@ import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 # A few KB of made-up news sentences in four languages: enough for a 200-piece sentencepiece model.
 CORPUS = """\
@@ -152,8 +153,7 @@ def build_marian(
 
 def build_m2m100(out: Path, *, langs: Sequence[str] = ("en", "de", "fr", "pt"), seed: int = 0) -> Path:
     """An M2M100 model directory (`__de__`-style language tokens, `src_lang`, `get_lang_id`)."""
-    import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+    from transformers import M2M100Tokenizer
 
     out.mkdir(parents=True, exist_ok=True)
     spm_file = train_sentencepiece(out / "_spm" / "sp.model")
@@ -172,6 +172,38 @@ def build_m2m100(out: Path, *, langs: Sequence[str] = ("en", "de", "fr", "pt"), 
     tokenizer.save_pretrained(str(out))
     # language tokens (__af__ ... __zu__) come after the sentencepiece vocabulary
     vocab_size = max(tokenizer.convert_tokens_to_ids(f"__{code}__") for code in ("af", "zu", "en")) + 1
+    _save_tiny_m2m100(out, tokenizer, vocab_size, seed)
+    del langs
+    return out
+
+
+def build_nllb(out: Path, *, seed: int = 0) -> Path:
+    """An NLLB-style model directory: M2M100 architecture, FLORES codes (`deu_Latn`) as special tokens."""
+    from transformers import AutoTokenizer
+
+    from transnorm.translate.routing import NLLB_CODES
+
+    out.mkdir(parents=True, exist_ok=True)
+    # NLLB's sentencepiece model is BPE, and transformers' fast NLLB tokenizer assumes so
+    spm_file = train_sentencepiece(out / "_spm" / "sp.model", model_type="bpe")
+    shutil.copy(spm_file, out / "sentencepiece.bpe.model")
+    shutil.rmtree(out / "_spm")
+    (out / "tokenizer_config.json").write_text(
+        json.dumps({"tokenizer_class": "NllbTokenizer"}), encoding="utf-8"
+    )
+    tokenizer = AutoTokenizer.from_pretrained(str(out))
+    codes = sorted(set(NLLB_CODES.values()))
+    tokenizer.add_special_tokens({"additional_special_tokens": codes})  # no-op where already present
+    tokenizer.save_pretrained(str(out))
+    _save_tiny_m2m100(out, tokenizer, len(tokenizer), seed)
+    return out
+
+
+def _save_tiny_m2m100(out: Path, tokenizer: Any, vocab_size: int, seed: int) -> None:
+    """A 1+1-layer, 16-dim M2M100 with random (sharpened) weights, saved next to its tokenizer."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
     config = M2M100Config(
         vocab_size=vocab_size,
         d_model=16,
@@ -191,49 +223,6 @@ def build_m2m100(out: Path, *, langs: Sequence[str] = ("en", "de", "fr", "pt"), 
     model = M2M100ForConditionalGeneration(config)
     _sharpen(model)
     model.save_pretrained(str(out))
-    del langs
-    return out
-
-
-def build_nllb(out: Path, *, seed: int = 0) -> Path:
-    """An NLLB-style model directory: M2M100 architecture, FLORES codes (`deu_Latn`) as special tokens."""
-    import torch
-    from transformers import AutoTokenizer, M2M100Config, M2M100ForConditionalGeneration
-
-    from transnorm.translate.routing import NLLB_CODES
-
-    out.mkdir(parents=True, exist_ok=True)
-    # NLLB's sentencepiece model is BPE, and transformers' fast NLLB tokenizer assumes so
-    spm_file = train_sentencepiece(out / "_spm" / "sp.model", model_type="bpe")
-    shutil.copy(spm_file, out / "sentencepiece.bpe.model")
-    shutil.rmtree(out / "_spm")
-    (out / "tokenizer_config.json").write_text(
-        json.dumps({"tokenizer_class": "NllbTokenizer"}), encoding="utf-8"
-    )
-    tokenizer = AutoTokenizer.from_pretrained(str(out))
-    codes = sorted(set(NLLB_CODES.values()))
-    tokenizer.add_special_tokens({"additional_special_tokens": codes})  # no-op where already present
-    tokenizer.save_pretrained(str(out))
-    config = M2M100Config(
-        vocab_size=len(tokenizer),
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
-        max_position_embeddings=64,
-        pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        decoder_start_token_id=tokenizer.eos_token_id,
-    )
-    torch.manual_seed(seed)
-    model = M2M100ForConditionalGeneration(config)
-    _sharpen(model)
-    model.save_pretrained(str(out))
-    return out
 
 
 def _sharpen(model: object) -> None:
