@@ -7,29 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from align_samples import DE, EN
 from transnorm.align import AlignConfig, AssistedAligner, GaleChurchAligner
 from transnorm.align.evaluate import LinkScore, score_alignment
 from transnorm.errors import EngineError
 from transnorm.segment import split_sentences
 from transnorm.testing import UppercaseEngine
 from transnorm.translate.passthrough import PassthroughEngine
-
-EN = [
-    "The Kremlin said on Monday that talks with NATO had reached a dead end.",
-    "Peskov declined to comment.",
-    "Officials in Brussels expressed disappointment at the outcome of the meeting and called for "
-    "further dialogue in the coming weeks.",
-    "The next round is planned for March.",
-    "Analysts do not expect a breakthrough.",
-]
-DE = [
-    "Der Kreml erklärte am Montag, die Gespräche mit der NATO seien in einer Sackgasse angelangt.",
-    "Peskow lehnte einen Kommentar ab.",
-    "Beamte in Brüssel zeigten sich enttäuscht über das Ergebnis des Treffens und forderten einen "
-    "weiteren Dialog in den kommenden Wochen.",
-    "Die nächste Runde ist für März geplant.",
-    "Analysten erwarten keinen Durchbruch.",
-]
 
 # The cases length alone gets wrong (see test_align_gale_church.py): short sentences dropped or
 # added. With no engine the folded texts are compared as they are: names, numbers and cognates

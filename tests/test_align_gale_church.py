@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from align_samples import DE, EN
 from transnorm.align import AlignConfig, GaleChurchAligner
 from transnorm.align.gale_church import estimate_ratio, length_cost, text_length
-
-EN = [
-    "The Kremlin said on Monday that talks with NATO had reached a dead end.",
-    "Peskov declined to comment.",
-    "Officials in Brussels expressed disappointment at the outcome of the meeting and called for "
-    "further dialogue in the coming weeks.",
-    "The next round is planned for March.",
-    "Analysts do not expect a breakthrough.",
-]
-DE = [
-    "Der Kreml erklärte am Montag, die Gespräche mit der NATO seien in einer Sackgasse angelangt.",
-    "Peskow lehnte einen Kommentar ab.",
-    "Beamte in Brüssel zeigten sich enttäuscht über das Ergebnis des Treffens und forderten einen "
-    "weiteren Dialog in den kommenden Wochen.",
-    "Die nächste Runde ist für März geplant.",
-    "Analysten erwarten keinen Durchbruch.",
-]
 
 CASES = [
     ("1-1", EN, DE, [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,)), ((4,), (4,))]),
