@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,19 +9,13 @@ from pathlib import Path
 import pytest
 
 from browser import measure, png_size, screenshot
-from transnorm.write import open_writer
-from write_samples import aligned, batch, german, one_pair
+from write_samples import ESCAPING_CASES, aligned, batch, german, one_pair, render
 
-CASES = json.loads((Path(__file__).parent / "cases" / "write" / "escaping.json").read_text(encoding="utf-8"))
+CASES = ESCAPING_CASES
 
 
 def write_html(docs) -> str:
-    buf = io.StringIO()
-    writer = open_writer("html", buf)
-    for doc in docs:
-        writer.write(doc)
-    writer.close()
-    return buf.getvalue()
+    return render("html", docs)
 
 
 class Page(HTMLParser):

@@ -9,21 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from transnorm.write import open_writer
 from transnorm.write.read_back import read_tmx
-from write_samples import aligned, arabic, batch, german, one_pair
+from write_samples import ESCAPING_CASES, aligned, arabic, batch, german, one_pair, render
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-CASES = json.loads((Path(__file__).parent / "cases" / "write" / "escaping.json").read_text(encoding="utf-8"))
+CASES = ESCAPING_CASES
 
 
 def write_tmx(docs) -> str:
-    buf = io.StringIO()
-    writer = open_writer("tmx", buf)
-    for doc in docs:
-        writer.write(doc)
-    writer.close()
-    return buf.getvalue()
+    return render("tmx", docs)
 
 
 def props(el: ET.Element, kind: str) -> list[str]:

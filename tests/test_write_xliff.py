@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import io
-import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from transnorm.write import open_writer
-from write_samples import aligned, batch, german, one_pair
+from write_samples import ESCAPING_CASES, aligned, batch, german, one_pair, render
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:2.0", "mda": "urn:oasis:names:tc:xliff:metadata:2.0"}
 X = "{urn:oasis:names:tc:xliff:document:2.0}"
-CASES = json.loads((Path(__file__).parent / "cases" / "write" / "escaping.json").read_text(encoding="utf-8"))
+CASES = ESCAPING_CASES
 
 
 def write_xliff(docs) -> str:
-    buf = io.StringIO()
-    writer = open_writer("xliff", buf)
-    for doc in docs:
-        writer.write(doc)
-    writer.close()
-    return buf.getvalue()
+    return render("xliff", docs)
 
 
 def metas(el: ET.Element, category: str) -> list[tuple[str, str]]:

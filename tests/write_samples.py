@@ -9,7 +9,29 @@ source languages and a document that failed before segmentation.
 
 from __future__ import annotations
 
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
 from transnorm.document import DocError, Document, Edit, Segment
+from transnorm.write import open_writer
+
+# Escaping cases shared by every XML/HTML writer test: `<`, `&`, control characters, RTL, ...
+ESCAPING_CASES = json.loads(
+    (Path(__file__).parent / "cases" / "write" / "escaping.json").read_text(encoding="utf-8")
+)
+
+
+def render(fmt: str, docs: Iterable[Document]) -> str:
+    """The output of writer `fmt` for `docs`, as a string."""
+    buf = io.StringIO()
+    writer = open_writer(fmt, buf)
+    for doc in docs:
+        writer.write(doc)
+    writer.close()
+    return buf.getvalue()
+
 
 SIGNATURE = {
     "transnorm": "0.1.0",
