@@ -11,6 +11,7 @@ import importlib
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import IO, Any
 
 EXIT_OK = 0
@@ -30,15 +31,12 @@ def main(
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    from transnorm.errors import ConfigError, TransnormError
+    from transnorm.errors import TransnormError
 
     out = stdout or sys.stdout
     try:
         return int(args.func(args, out, stdin))
-    except ConfigError as exc:
-        print(f"transnorm: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except TransnormError as exc:
+    except TransnormError as exc:  # every message carries its code
         print(f"transnorm: error [{exc.code}]: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `transnorm run ... | head`
@@ -184,6 +182,11 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
             )
     if args.workers < 1:
         raise ConfigError("--workers must be >= 1")
+    if args.stats:  # found out now, not after the whole run
+        from transnorm.write._output import check_writable, refuse_overlap
+
+        check_writable(args.stats, "--stats file")
+        refuse_overlap([Path(args.stats)], args.inputs, "--stats file")
     bar = ProgressBar(enabled=False if args.quiet else None)
     if bar.enabled:
         from transnorm.read import count_documents
@@ -200,7 +203,9 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
         progress=bar,
     )
     if args.stats:
-        with open(args.stats, "w", encoding="utf-8") as fh:
+        from transnorm.write._output import atomic_text_file
+
+        with atomic_text_file(args.stats) as fh:
             json.dump(summary.to_dict(), fh, indent=2)
     return exit_status(summary.documents, summary.documents_with_errors)
 

@@ -4,10 +4,22 @@
 processes on chunks of documents, while the translate stage stays in the main process and batches for
 its engine. Chunks are submitted a bounded number ahead and collected first-in first-out, so output
 order and content are the same as with one process, and memory does not grow with the input.
+
+Workers end when the process that started them dies, even by `kill -9` (which runs no clean-up): on
+Linux the kernel sends them SIGKILL (`prctl(PR_SET_PDEATHSIG)`), and everywhere a watchdog thread
+exits the worker once its parent process is gone. Otherwise orphaned workers would run on, holding
+memory and the output lock they inherited.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,17 +29,49 @@ from typing import Any
 from transnorm.document import Document
 
 CHUNK_DOCS = 128
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_WATCHDOG_SECONDS = 0.5
 
 _worker_pipeline: Any = None
 
 
-def _init_worker(config_dict: dict[str, Any], stages: tuple[str, ...]) -> None:
+def _init_worker(config_dict: dict[str, Any], stages: tuple[str, ...], owner: int) -> None:
     global _worker_pipeline
+    _die_with(owner)
     from transnorm.config import config_from_dict
     from transnorm.pipeline import Pipeline
 
     config = config_from_dict({**config_dict, "stages": list(stages)})
     _worker_pipeline = Pipeline(config)
+
+
+def _die_with(owner: int) -> None:
+    """End this worker when `owner` (the process running the pool) dies (see the module docstring)."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if not _alive(owner):  # it died before the request took effect
+        os._exit(1)
+    threading.Thread(
+        target=_watch, args=(owner, parent), name="transnorm-owner-watchdog", daemon=True
+    ).start()
+
+
+def _watch(owner: int, parent: int) -> None:
+    while os.getppid() == parent and _alive(owner):
+        time.sleep(_WATCHDOG_SECONDS)
+    os._exit(1)  # orphaned: re-parented to init or a subreaper
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else (the pid was reused): treat as gone
+        return False
+    return True
 
 
 def _run_chunk(docs: list[Document]) -> list[Document]:
@@ -46,7 +90,7 @@ def run_in_processes(
     it = iter(docs)
     ahead = workers * 3
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(config_dict, stages)
+        max_workers=workers, initializer=_init_worker, initargs=(config_dict, stages, os.getpid())
     ) as pool:
         pending: deque[Future[list[Document]]] = deque()
         while True:

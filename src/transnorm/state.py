@@ -1,22 +1,27 @@
 """The state store of a resumable run: which prefix of the input is safely in the output.
 
-Records are written in input order and appended to the output file; every so often the file is
-flushed to disk and then the state (documents done, byte length of the output) is committed to a small
-SQLite database next to the output. After a crash (even `kill -9`) the next run truncates the output to
-the last committed length and skips the documents already done, so every document is in the output
-exactly once. The state also keeps the run's signature (configuration, glossary and transnorm version):
-resuming with a different one would mix two kinds of records in one file, so it is refused with a
-message instead.
+Records are written in input order and appended to the run's partial output file (beside the output,
+renamed into place when the run completes); every so often that file is flushed to disk and then the
+state (documents done, byte length of the file, a running hash of the input consumed so far) is
+committed to a small SQLite database next to the output. After a crash (even `kill -9`) the next run
+truncates the partial file to the last committed length, re-reads the documents already done and
+checks that their hash is unchanged, then goes on: every document is in the output exactly once. The
+state also keeps the run's signature (configuration, glossary and transnorm version): resuming with a
+different one, or over changed input, would mix two kinds of records in one file, so it is refused
+with a message (E402) instead.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from transnorm.document import Document
 from transnorm.errors import E_RESUME_MISMATCH, ConfigError
 
 _SCHEMA = """
@@ -41,6 +46,38 @@ class Progress:
     offset: int = 0
     last_id: str | None = None
     complete: bool = False
+    input_digest: str | None = None  # `InputDigest.hexdigest()` of those documents
+
+
+def document_digest(doc: Document) -> bytes:
+    """A short hash of one input document as read: id, text, metadata and read errors."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(doc.id.encode("utf-8", "surrogatepass"))
+    h.update(b"\x00")
+    h.update(doc.text.encode("utf-8", "surrogatepass"))
+    if doc.metadata:
+        h.update(b"\x00m")
+        h.update(repr(doc.metadata).encode("utf-8", "surrogatepass"))
+    for err in doc.errors:
+        h.update(f"\x00e{err.code}:{err.message}".encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+class InputDigest:
+    """A running hash over the digests of the documents consumed, in order.
+
+    It tells a resumed run whether the documents it skips are the ones already written: comparing
+    the last id alone misses an inserted, removed or edited document earlier in the input.
+    """
+
+    def __init__(self) -> None:
+        self._hash = hashlib.blake2b(digest_size=16)
+
+    def add(self, digest: bytes) -> None:
+        self._hash.update(digest)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
 
 
 class RunState:
@@ -59,6 +96,13 @@ class RunState:
         """The state file that belongs to an output file: hidden, in the same directory."""
         return output.with_name(f".{output.name}.transnorm-state.sqlite")
 
+    @staticmethod
+    def remove(path: Path) -> None:
+        """Delete a state file with its SQLite journal files (a finished or restarted run)."""
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+
     def _get(self, key: str) -> Any:
         row = self._db.execute("SELECT value FROM run WHERE key = ?", (key,)).fetchone()
         return None if row is None else json.loads(row[0])
@@ -70,8 +114,13 @@ class RunState:
         raw = self._get("progress")
         return Progress(**raw) if raw else Progress()
 
+    def reset(self, signature: dict[str, Any]) -> Progress:
+        """Begin a new run with `signature`, forgetting any earlier progress."""
+        self._set({"signature": signature, "progress": Progress().__dict__})
+        return Progress()
+
     def start(self, signature: dict[str, Any]) -> Progress:
-        """Begin or resume; refuses to resume an output made with another signature."""
+        """Resume; refuses (E402) to resume an output made with another signature."""
         previous = self.signature()
         if previous is not None and previous != signature:
             changed = sorted(k for k in set(previous) | set(signature) if previous.get(k) != signature.get(k))

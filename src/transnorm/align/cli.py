@@ -69,7 +69,9 @@ def _cmd_align(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) 
         )
         if args.check_names:
             docs = _with_name_check(docs, tuple(args.glossary or ("bundled",)))
-        summary = write_documents(docs, args.format, args.output, stdout=out)
+        summary = write_documents(
+            docs, args.format, args.output, stdout=out, inputs=(args.source, args.target)
+        )
     finally:
         engine = getattr(aligner, "engine", None)
         if engine is not None:

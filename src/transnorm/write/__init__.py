@@ -13,19 +13,23 @@ offers `abort()` to remove them when a run fails.
 | xliff | `xliff.XliffWriter` | XLIFF 2.1, one `<file>` per document |
 | moses | `moses.MosesWriter` | `PREFIX.src`, `PREFIX.tgt`, `PREFIX.meta.json` |
 | html | `html.HtmlWriter` | one self-contained page for reading |
+
+Writers only format. Where the records go (standard output, a file renamed into place, a resumable
+partial file), locking and refusing an output that is an input, is `sink.Sink`, shared by every command.
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from transnorm.document import Document
 from transnorm.errors import ConfigError
+
+if TYPE_CHECKING:
+    from transnorm.write.summary import RunSummary
 
 _WRITERS = {
     "jsonl": "transnorm.write.jsonl:JsonlWriter",
@@ -60,9 +64,8 @@ def open_writer(
     fmt: str, stream: IO[str] | None = None, *, path: str | Path | None = None, **options: Any
 ) -> Writer:
     """A writer for `fmt`: over an open text stream, or, for a path format (`moses`), at `path`."""
-    target = _WRITERS.get(fmt)
-    if target is None:
-        raise ConfigError(f"unknown output format {fmt!r}; available: {', '.join(writer_formats())}")
+    check_format(fmt)
+    target = _WRITERS[fmt]
     module_name, _, attr = target.partition(":")
     cls = getattr(importlib.import_module(module_name), attr)
     if fmt in _PATH_WRITERS:
@@ -77,13 +80,10 @@ def open_writer(
     return cls(stream, **options)  # type: ignore[no-any-return]
 
 
-@dataclass
-class WriteSummary:
-    """What `write_documents` wrote."""
-
-    documents: int = 0
-    documents_with_errors: int = 0
-    segments: int = 0
+def check_format(fmt: str) -> None:
+    """Raise E001 for an unknown output format, before any file is created."""
+    if fmt not in _WRITERS:
+        raise ConfigError(f"unknown output format {fmt!r}; available: {', '.join(writer_formats())}")
 
 
 def write_documents(
@@ -92,37 +92,15 @@ def write_documents(
     output: str | Path | None = None,
     *,
     stdout: IO[str] | None = None,
+    inputs: Iterable[str | Path] = (),
     **options: Any,
-) -> WriteSummary:
-    """Write `docs` in `fmt` to `output` (a path; None or `-` for standard output).
+) -> RunSummary:
+    """Write `docs` in `fmt` to `output` (a path, `DIR/`, or None / `-` for standard output).
 
-    A file is written under a temporary name and renamed into place once complete; for a path
-    format (`moses`) `output` is the prefix of the files. If writing fails, no partial file is left.
+    The same output layer as `transnorm run` (`transnorm.write.sink`): an output among `inputs` (or
+    inside one of their directories) is refused, the output is locked while it is written, and a
+    file appears only once complete. For a path format (`moses`) `output` is the prefix of the files.
     """
-    from transnorm.write._output import atomic_text_file
+    from transnorm.write.sink import write_all
 
-    summary = WriteSummary()
-
-    def run(writer: Writer) -> None:
-        for doc in docs:
-            writer.write(doc)
-            summary.documents += 1
-            summary.segments += len(doc.segments)
-            summary.documents_with_errors += bool(doc.errors)
-        writer.close()
-
-    if writer_needs_path(fmt):
-        writer = open_writer(fmt, path=output, **options)
-        try:
-            run(writer)
-        except BaseException as exc:
-            writer.abort(exc)  # type: ignore[attr-defined]
-            raise
-    elif output is None or str(output) == "-":
-        run(open_writer(fmt, stdout or sys.stdout, **options))
-    else:
-        if fmt not in _WRITERS:
-            open_writer(fmt)  # raises the unknown-format error before a file is created
-        with atomic_text_file(output) as stream:
-            run(open_writer(fmt, stream, **options))
-    return summary
+    return write_all(docs, fmt, output, stdout=stdout, inputs=inputs, **options)

@@ -43,7 +43,7 @@ def _cmd_convert(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None
     from transnorm.write.read_back import read_back
 
     docs = read_back(args.inputs, input_format=args.input_format, stdin=stdin)
-    summary = write_documents(docs, args.format, args.output, stdout=out)
+    summary = write_documents(docs, args.format, args.output, stdout=out, inputs=args.inputs)
     from transnorm.cli import exit_status
 
     return exit_status(summary.documents, summary.documents_with_errors)
