@@ -286,18 +286,25 @@ class Sink:
 
     def _complete(self) -> None:
         try:
-            if self._writer is not None:
-                self._writer.close()
             if self._state is not None:
                 self._finish_resumable()
-            elif self._stack is not None:
-                self._stack.close()  # renames the partial file into place
+                return
+            if self._writer is not None:
+                self._writer.close()
+            if self._stack is not None:
+                stack, self._stack = self._stack, None
+                stack.close()  # renames the partial file into place
         except BaseException as exc:
             self._abort(exc)
             raise
 
     def _finish_resumable(self) -> None:
         assert self.path is not None and self._state is not None and self._fh is not None
+        try:
+            if self._writer is not None:
+                self._writer.close()
+        except OSError as exc:
+            self._failed(exc)
         self._progress.complete = True
         self._commit()
         self._fh.close()
