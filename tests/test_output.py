@@ -479,3 +479,25 @@ def test_every_error_message_carries_its_code(argv: list[str], capsys: pytest.Ca
     err = capsys.readouterr().err
     assert code == 2
     assert re.match(r"transnorm: error \[E\d{3}\]: ", err), err
+
+
+# -- the library API ------------------------------------------------------------------------------
+
+
+def test_run_and_write_share_one_summary_type_and_one_lock(tmp_path: Path, cfg: Path) -> None:
+    from transnorm.errors import E_OUTPUT_LOCKED, OutputError
+    from transnorm.read import read_documents
+    from transnorm.write import write_documents
+    from transnorm.write.summary import RunSummary
+
+    docs = _docs(tmp_path / "docs.jsonl", 5)
+    ran = run_job(
+        [str(docs)], config=load_config(cfg).with_overrides(target_lang="en"), output=f"{tmp_path}/a/"
+    )
+    written = write_documents(read_documents([str(docs)]), "tsv", f"{tmp_path}/b/", inputs=[docs])
+    assert type(ran) is type(written) is RunSummary
+    assert ran.documents == written.documents == 5
+    assert (tmp_path / "a" / "records.jsonl").is_file() and (tmp_path / "b" / "records.tsv").is_file()
+    with OutputLock(tmp_path / "b" / "records.tsv"), pytest.raises(OutputError) as caught:
+        write_documents(read_documents([str(docs)]), "tsv", f"{tmp_path}/b/")
+    assert caught.value.code == E_OUTPUT_LOCKED

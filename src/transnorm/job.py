@@ -37,8 +37,8 @@ def run_job(
 ) -> RunSummary:
     """Process every input document and write one record per document; returns a summary.
 
-    `output` is a file, `DIR/` (gets `DIR/records.<format>`), a Moses prefix, or None / `-` for
-    standard output. `restart` discards the progress of an interrupted run to the same output.
+    `output` is a file, a directory (an existing one, or a string ending in `/`: it gets
+    `DIR/records.<format>`), a Moses prefix, or None / `-` for standard output. `restart` discards the progress of an interrupted run to the same output.
     """
     fmt = fmt or config.write.format
     inputs = list(inputs) or [STDIN]

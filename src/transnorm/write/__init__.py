@@ -95,7 +95,7 @@ def write_documents(
     inputs: Iterable[str | Path] = (),
     **options: Any,
 ) -> RunSummary:
-    """Write `docs` in `fmt` to `output` (a path, `DIR/`, or None / `-` for standard output).
+    """Write `docs` in `fmt` to `output` (a path, `DIR/` as a string, or None / `-` for standard output).
 
     The same output layer as `transnorm run` (`transnorm.write.sink`): an output among `inputs` (or
     inside one of their directories) is refused, the output is locked while it is written, and a
