@@ -185,14 +185,20 @@ class _CT2Model:
         assert src is not None and tgt is not None
         return [[src, *p, "</s>"] for p in pieces], [tgt]
 
+    def encode(self, texts: Sequence[str], source: str, target: str) -> list[list[str]]:
+        return self._tokens(texts, source, target)[0]
+
     def count_tokens(self, texts: Sequence[str], source: str, target: str) -> list[int]:
-        tokens, _ = self._tokens(texts, source, target)
-        return [len(t) for t in tokens]
+        return [len(t) for t in self.encode(texts, source, target)]
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        if not texts:
+        return self.translate_encoded(self.encode(texts, source, target), source, target)
+
+    def translate_encoded(self, encoded: Sequence[Sequence[str]], source: str, target: str) -> list[str]:
+        if not encoded:
             return []
-        tokens, prefix = self._tokens(texts, source, target)
+        tokens = [list(t) for t in encoded]
+        prefix = self._tokens([], source, target)[1]
         longest = max(len(t) for t in tokens)
         # same rule as the transformers engine: room for the start token, language token and </s>
         limit = max_output_tokens(

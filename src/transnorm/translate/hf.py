@@ -132,17 +132,26 @@ class _HFModel:
         return codes  # type: ignore[return-value]
 
     # -- the LoadedModel protocol --------------------------------------------------------------
-    def count_tokens(self, texts: Sequence[str], source: str, target: str) -> list[int]:
+    def encode(self, texts: Sequence[str], source: str, target: str) -> list[list[int]]:
+        """Input ids with special tokens (and the language token of the family), unpadded."""
         inputs, _ = self._inputs(texts, source, target)
-        ids = self.tokenizer(inputs, add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
-        return [len(x) for x in ids]
+        if not inputs:
+            return []
+        out = self.tokenizer(inputs, add_special_tokens=True, truncation=False, verbose=False)
+        return [list(ids) for ids in out["input_ids"]]
+
+    def count_tokens(self, texts: Sequence[str], source: str, target: str) -> list[int]:
+        return [len(x) for x in self.encode(texts, source, target)]
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        if not texts:
+        return self.translate_encoded(self.encode(texts, source, target), source, target)
+
+    def translate_encoded(self, encoded: Sequence[Sequence[int]], source: str, target: str) -> list[str]:
+        if not encoded:
             return []
-        inputs, extra = self._inputs(texts, source, target)
+        _, extra = self._inputs([], source, target)
         torch = self._torch
-        enc = self.tokenizer(inputs, return_tensors="pt", padding=True, truncation=False)
+        enc = self.tokenizer.pad({"input_ids": [list(e) for e in encoded]}, return_tensors="pt")
         longest = int(enc["input_ids"].shape[1])
         if longest > self.max_input_tokens:
             raise EngineError(

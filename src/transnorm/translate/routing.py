@@ -307,9 +307,13 @@ class LoadedModel(Protocol):
     revision: str
     max_input_tokens: int
 
+    def encode(self, texts: Sequence[str], source: str, target: str) -> list[Sequence[Any]]: ...
+
     def count_tokens(self, texts: Sequence[str], source: str, target: str) -> list[int]: ...
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]: ...
+
+    def translate_encoded(self, encoded: Sequence[Sequence[Any]], source: str, target: str) -> list[str]: ...
 
 
 def max_output_tokens(input_tokens: int, max_positions: int, ratio: float) -> int:
@@ -419,10 +423,32 @@ class RoutedEngine(TranslationEngine):
             out = self._translate_fitting(model, out, leg.source, leg.target)
         return out
 
+    def encode(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Sequence[Any]]:
+        """Inputs as the first model of the route takes them (token sequences with special tokens).
+
+        The translate stage sizes batches by these sequences and hands them back to
+        `translate_encoded`, so each segment is tokenised once.
+        """
+        leg = self._required_route(source_lang, target_lang).legs[0]
+        return self._model(leg.model).encode(texts, leg.source, leg.target)
+
+    def translate_encoded(
+        self, encoded: Sequence[Sequence[Any]], texts: Sequence[str], source_lang: str, target_lang: str
+    ) -> list[str]:
+        """Translate inputs that `encode` produced (and that fit the model); `texts` are their sources."""
+        route = self._required_route(source_lang, target_lang)
+        first = route.legs[0]
+        out = self._model(first.model, first.source, first.target).translate_encoded(
+            encoded, first.source, first.target
+        )
+        for leg in route.legs[1:]:
+            model = self._model(leg.model, leg.source, leg.target)
+            out = self._translate_fitting(model, out, leg.source, leg.target)
+        return out
+
     def count_tokens(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[int]:
         """Input length in tokens (with special tokens) under the first model of the route."""
-        leg = self._required_route(source_lang, target_lang).legs[0]
-        return self._model(leg.model).count_tokens(texts, leg.source, leg.target)
+        return [len(e) for e in self.encode(texts, source_lang, target_lang)]
 
     def max_input_tokens(self, source_lang: str, target_lang: str) -> int:
         """Longest input (tokens, with special tokens) the first model of the route takes."""
@@ -463,9 +489,10 @@ class RoutedEngine(TranslationEngine):
         from transnorm.translate.chunking import fit_to_tokens, join_translated
 
         limit = model.max_input_tokens
-        sizes = model.count_tokens(texts, source, target)
+        encoded = model.encode(texts, source, target)
+        sizes = [len(e) for e in encoded]
         if all(n <= limit for n in sizes):
-            return model.translate(texts, source, target)
+            return model.translate_encoded(encoded, source, target)
 
         def count(xs: list[str]) -> list[int]:
             return model.count_tokens(xs, source, target)
