@@ -18,13 +18,11 @@ from transnorm.translate.routing import (
     MARIAN,
     LocalModel,
     RoutedEngine,
+    TargetTokens,
     download_hint,
     family_of_dir,
     find_local_model,
-    has_target_tokens,
     lang_token,
-    marian_target_token,
-    max_output_tokens,
 )
 
 
@@ -91,6 +89,7 @@ class _HFModel:
         self.model = model.to(engine.device)
         self.max_input_tokens = int(getattr(model.config, "max_position_embeddings", 512) or 512)
         self._vocab = self.tokenizer.get_vocab()
+        self._target_tokens = TargetTokens(self._vocab)
         self._forced_eos = int(getattr(model.generation_config, "forced_eos_token_id", None) is not None)
         self._torch = torch
 
@@ -102,9 +101,9 @@ class _HFModel:
             pad = self.tokenizer.pad_token_id
             if pad is not None:  # Marian starts decoding from <pad>; it must never be generated
                 extra["bad_words_ids"] = [[pad]]
-            if not has_target_tokens(self._vocab):
+            if not self._target_tokens.multi_target:
                 return list(texts), extra
-            token = marian_target_token(target, self._vocab)
+            token = self._target_tokens.token(target)
             if token is None:
                 known = sorted(t for t in self._vocab if t.startswith(">>") and t.endswith("<<"))
                 raise EngineError(
@@ -161,9 +160,7 @@ class _HFModel:
             )
         forced_bos = int("forced_bos_token_id" in extra)
         # the decoder's positions hold a start token, an optional language token and the final </s>
-        limit = max_output_tokens(
-            longest, self.max_input_tokens - 2 - forced_bos, self.engine.max_length_ratio
-        )
+        limit = self.engine.output_limit(longest, self.max_input_tokens - 2 - forced_bos)
         # `limit` text tokens, as CTranslate2 gives: steps for a forced language token and for a
         # forced </s> at the end come on top.
         steps = limit + forced_bos + self._forced_eos

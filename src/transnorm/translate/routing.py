@@ -102,6 +102,25 @@ def has_target_tokens(vocabulary: Iterable[str]) -> bool:
     return any(t.startswith(">>") and t.endswith("<<") for t in vocabulary)
 
 
+class TargetTokens:
+    """A Marian model's target-language tokens, looked up once per model and language.
+
+    Scanning a 58k vocabulary is cheap once but not once per segment, which is how often the
+    engines ask.
+    """
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._vocab = frozenset(vocabulary)
+        self.multi_target = has_target_tokens(self._vocab)
+        self._tokens: dict[str, str | None] = {}
+
+    def token(self, lang: str) -> str | None:
+        """The `>>xx<<` token for `lang` (None when the model has none)."""
+        if lang not in self._tokens:
+            self._tokens[lang] = marian_target_token(lang, self._vocab)
+        return self._tokens[lang]
+
+
 # -- the table -------------------------------------------------------------------------------------
 
 
@@ -346,11 +365,14 @@ class RoutedEngine(TranslationEngine):
         pivot_lang: str | None = "en",
         beam_size: int = 4,
         max_length_ratio: float = 2.0,
+        max_output_tokens: int = 0,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         if beam_size < 1:
             raise TypeError("beam_size must be >= 1")
+        if max_output_tokens < 0:
+            raise TypeError("max_output_tokens must be >= 0 (0: no cap beyond max_length_ratio)")
         self.table = RoutingTable(
             models=dict(models or {}),
             pattern=model_pattern or None,
@@ -360,6 +382,7 @@ class RoutedEngine(TranslationEngine):
         )
         self.beam_size = beam_size
         self.max_length_ratio = max_length_ratio
+        self.max_output_tokens = max_output_tokens
         self._routes: dict[tuple[str, str], Route | None] = {}
         self._loaded: dict[str, LoadedModel] = {}
         self._lock = threading.RLock()
@@ -376,7 +399,14 @@ class RoutedEngine(TranslationEngine):
 
     def _decoding(self) -> str:
         """Decoding settings that change the output; part of the revision, hence of cache keys."""
-        return f"beam={self.beam_size},ratio={self.max_length_ratio:g}"
+        cap = f",cap={self.max_output_tokens}" if self.max_output_tokens else ""
+        return f"beam={self.beam_size},ratio={self.max_length_ratio:g}{cap}"
+
+    def output_limit(self, input_tokens: int, max_positions: int) -> int:
+        """Decoding limit for a batch whose longest input has `input_tokens` tokens (see
+        `max_output_tokens`), capped by `max_output_tokens` when set."""
+        limit = max_output_tokens(input_tokens, max_positions, self.max_length_ratio)
+        return min(limit, self.max_output_tokens) if self.max_output_tokens else limit
 
     # routing
     def route(self, source: str, target: str) -> Route | None:

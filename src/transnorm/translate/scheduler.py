@@ -14,8 +14,9 @@ Batch choice balances three things:
   after a window);
 - batches hold inputs of similar length (they are cut from the length-sorted buffer), so little padding
   is computed;
-- the oldest waiting document is served first (the batch is cut around its longest pending unit), and
-  once the input is exhausted the longest batches go first, so no long batch runs alone at the end.
+- the oldest documents are served first: units are cut into buckets in arrival order, and an idle
+  thread gets the oldest units; within a bucket the longest batches go first, so that no long batch
+  runs alone at the end.
 
 Each unit is tokenised once: engines that offer `encode` / `translate_encoded` get their own token
 sequences back, and the token count that sized the batch is the length of that same sequence.
@@ -62,6 +63,7 @@ class _Unit:
     encoded: Any  # the engine's own token sequence, or None
     seq: int  # arrival order: lower is older
     owner: _Text
+    arrived: float
     result: str | None = None
 
 
@@ -106,7 +108,6 @@ class _Group:
     encode: Callable[[list[str]], list[Any]] | None
     count: Callable[[list[str]], list[int]] | None
     buffer: list[_Unit] = field(default_factory=list)  # units not yet in a batch, in arrival order
-    since: float = 0.0  # when the oldest unit in the buffer arrived
 
 
 class Scheduler:
@@ -181,13 +182,24 @@ class Scheduler:
         if doc.failed:
             return
         doc.target_lang = self.stage.target
-        ready: list[_Job] = []
+        planned: list[tuple[_Group, Segment, list[str]]] = []
         for key, segment, pieces in self.stage.plan(doc):
             group = self._group(key)
-            if not isinstance(group, _Group):
+            if isinstance(group, _Group):
+                planned.append((group, segment, pieces))
+            else:
                 self.stage.fail_segment(doc, segment, group)
-                continue
-            job = _Job(state, segment, key, [self._text(group, p) for p in pieces])
+        by_group: dict[GroupKey, list[str]] = {}
+        for group, _, pieces in planned:
+            by_group.setdefault(group.key, []).extend(pieces)
+        texts: dict[tuple[GroupKey, str], _Text] = {}
+        for key, pieces in by_group.items():  # the document's new texts, tokenised in one call per group
+            group = self.groups[key]
+            assert isinstance(group, _Group)
+            texts.update(self._texts_for(group, pieces))
+        ready: list[_Job] = []
+        for group, segment, pieces in planned:
+            job = _Job(state, segment, group.key, [texts[(group.key, p)] for p in pieces])
             state.pending += 1
             for text in dict.fromkeys(job.texts):  # a text twice in one segment is waited for once
                 if text.result is None and text.failure is None:
@@ -212,42 +224,63 @@ class Scheduler:
             self.groups[key] = group
         return group
 
-    def _text(self, group: _Group, piece: str) -> _Text:
-        """The shared `_Text` for a piece: in flight already, cached, or new units in the buffer."""
-        known = self.texts.get((group.key, piece)) or self.recent.get((group.key, piece))
-        if known is not None:
-            return known
-        text = _Text(group.key, piece)
-        cached = self.stage.cached(group.engine, group.info, group.key, [piece])
-        if piece in cached:
-            text.result = cached[piece]
-            self._remember(text)
-            return text
-        self.texts[(group.key, piece)] = text
-        for unit_text, encoded, length in self._units(group, piece):
-            unit = _Unit(unit_text, length, encoded, next(self.seq), text)
-            text.units.append(unit)
-            if not group.buffer:
-                group.since = time.perf_counter()
-            group.buffer.append(unit)
-        text.pending = len(text.units)
-        if len(text.units) > 1:
-            self.stage.stats["pieces_split_by_tokens"] += len(text.units)
-        return text
+    def _texts_for(self, group: _Group, pieces: list[str]) -> dict[tuple[GroupKey, str], _Text]:
+        """The `_Text` of each piece: in flight, recently done, from the cache, or new units in the buffer."""
+        found: dict[tuple[GroupKey, str], _Text] = {}
+        new = []
+        for piece in dict.fromkeys(pieces):
+            known = self.texts.get((group.key, piece)) or self.recent.get((group.key, piece))
+            if known is not None:
+                found[(group.key, piece)] = known
+            else:
+                new.append(piece)
+        if not new:
+            return found
+        cached = self.stage.cached(group.engine, group.info, group.key, new)
+        todo = []
+        for piece in new:
+            text = _Text(group.key, piece)
+            found[(group.key, piece)] = text
+            if piece in cached:
+                text.result = cached[piece]
+                self._remember(text)
+            else:
+                self.texts[(group.key, piece)] = text
+                todo.append(text)
+        if not todo:
+            return found
+        arrived = time.perf_counter()
+        for text, units in zip(todo, self._units(group, [t.text for t in todo]), strict=True):
+            for unit_text, encoded, length in units:
+                unit = _Unit(unit_text, length, encoded, next(self.seq), text, arrived)
+                text.units.append(unit)
+                group.buffer.append(unit)
+            text.pending = len(text.units)
+            if len(text.units) > 1:
+                self.stage.stats["pieces_split_by_tokens"] += len(text.units)
+        return found
 
     @staticmethod
-    def _units(group: _Group, piece: str) -> list[tuple[str, Any, int]]:
-        """The piece as units that fit the model, each with its encoding and token length."""
+    def _units(group: _Group, pieces: list[str]) -> list[list[tuple[str, Any, int]]]:
+        """Each piece as units that fit the model, each unit with its encoding and token length."""
         if group.count is None:  # no tokenizer to ask: characters / 4 is a usual tokens-per-char estimate
-            return [(piece, None, len(piece) // 4 + 1)]
-        encoded = group.encode([piece])[0] if group.encode else None
-        length = len(encoded) if encoded is not None else group.count([piece])[0]
-        if group.limit is None or length <= group.limit:
-            return [(piece, encoded, length)]
-        parts = fit_to_tokens(piece, group.count, group.limit)
-        if group.encode:
-            return [(p, e, len(e)) for p, e in zip(parts, group.encode(parts), strict=True)]
-        return [(p, None, n) for p, n in zip(parts, group.count(parts), strict=True)]
+            return [[(p, None, len(p) // 4 + 1)] for p in pieces]
+        if group.encode is not None:
+            encoded: list[Any] = group.encode(pieces)
+            lengths = [len(e) for e in encoded]
+        else:
+            encoded, lengths = [None] * len(pieces), group.count(pieces)
+        out = []
+        for piece, enc, length in zip(pieces, encoded, lengths, strict=True):
+            if group.limit is None or length <= group.limit:
+                out.append([(piece, enc, length)])
+                continue
+            parts = fit_to_tokens(piece, group.count, group.limit)
+            if group.encode is not None:
+                out.append([(p, e, len(e)) for p, e in zip(parts, group.encode(parts), strict=True)])
+            else:
+                out.append([(p, None, n) for p, n in zip(parts, group.count(parts), strict=True)])
+        return out
 
     # -- batches ------------------------------------------------------------------------------------
     @staticmethod
@@ -262,7 +295,7 @@ class Scheduler:
         return (
             bool(group.buffer)
             and self.busy.get(group.engine.name, 0) < self._workers(group.engine)
-            and time.perf_counter() - group.since >= self.wait
+            and time.perf_counter() - group.buffer[0].arrived >= self.wait
         )
 
     def _idle_engine_with_work(self) -> bool:
@@ -273,16 +306,38 @@ class Scheduler:
         for group in self._live_groups():
             while len(group.buffer) >= self.bucket_units:
                 bucket, group.buffer = group.buffer[: self.bucket_units], group.buffer[self.bucket_units :]
-                group.since = time.perf_counter()
                 self._submit_units(group, bucket)
 
     def _submit_partial(self, *, everything: bool) -> None:
-        """Submit what is buffered: for every group when no more input can come in now, else only to
-        engines with an idle thread (an idle thread is never kept waiting for a full bucket)."""
+        """Submit what is buffered.
+
+        When no more input can come in now: everything, a bucket at a time in arrival order (so the
+        oldest documents finish first). Otherwise one batch of the oldest units per idle engine thread:
+        an idle thread is never kept waiting for a full bucket.
+        """
         for group in self._live_groups():
-            if group.buffer and (everything or self._idle(group)):
-                bucket, group.buffer = group.buffer, []
-                self._submit_units(group, bucket)
+            if everything:
+                while group.buffer:
+                    bucket = group.buffer[: self.bucket_units]
+                    del group.buffer[: self.bucket_units]
+                    self._submit_units(group, bucket)
+                continue
+            while self._idle(group):
+                batch = self._oldest_batch(group)
+                self._submit_units(group, batch)
+
+    def _oldest_batch(self, group: _Group) -> list[_Unit]:
+        """Take from the buffer the oldest units that make one batch (count and token budget)."""
+        size, budget = self.options.batch_size, self.options.max_batch_tokens
+        taken, longest = 0, 0
+        for unit in group.buffer:
+            longest_with = max(longest, unit.length, 1)
+            if taken and (taken >= size or longest_with * (taken + 1) > budget):
+                break
+            taken, longest = taken + 1, longest_with
+        batch = group.buffer[:taken]
+        del group.buffer[:taken]
+        return batch
 
     def _submit_units(self, group: _Group, units: list[_Unit]) -> None:
         """Sort units longest first, cut them by count and padded-token budget, submit the batches.
