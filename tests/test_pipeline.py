@@ -26,7 +26,8 @@ def _pipeline(**overrides) -> tuple[Pipeline, UppercaseEngine]:
 
 
 def test_documents_flow_through_every_stage_in_order() -> None:
-    pipe, engine = _pipeline()
+    # a long batch wait: the three documents' segments are batched together once the input ends
+    pipe, engine = _pipeline(translate={"batch_wait_ms": 60_000})
     docs = [
         Document("de1", "Der Kreml hat das Angebot geprüft. Eine Antwort steht noch aus."),
         Document("en1", "The Kremlin has examined the offer. An answer is still pending."),

@@ -71,7 +71,10 @@ class TranslateOptions:
     batch_size: int = 32
     """Segments per engine call."""
     window_docs: int = 64
-    """Documents collected before a batch is translated: bounds memory when streaming."""
+    """Most documents held between being read and being handed on: bounds memory when streaming."""
+    batch_wait_ms: int = 50
+    """An idle engine thread gets a partial batch once its oldest segment has waited this long
+    (milliseconds); full batches go at once. Lower: earlier first record; higher: fuller batches."""
     per_segment_language: bool = False
     """Translate each segment from its own detected language (mixed-language documents) instead of the document's."""
     engine_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

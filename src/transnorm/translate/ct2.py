@@ -25,14 +25,12 @@ from transnorm.translate.routing import (
     NLLB_CODES,
     LocalModel,
     RoutedEngine,
+    TargetTokens,
     ct2_store_name,
     directory_revision,
     download_hint,
     family_of_dir,
-    has_target_tokens,
     lang_token,
-    marian_target_token,
-    max_output_tokens,
     transnorm_cache,
 )
 
@@ -133,6 +131,7 @@ class _CT2Model:
         self.revision = local.revision
         self.engine = engine
         self.vocab = frozenset(read_vocabulary(path))
+        self.target_tokens = TargetTokens(self.vocab)
         self.family = family_of_dir(path)
         if self.family == MARIAN and not (path / "source.spm").exists():
             self.family = NLLB if "eng_Latn" in self.vocab else M2M100
@@ -166,9 +165,9 @@ class _CT2Model:
         """Source tokens of each text, and the target prefix (language token) if the family has one."""
         pieces = [self.sp_source.encode(t, out_type=str) for t in texts]
         if self.family == MARIAN:
-            if not has_target_tokens(self.vocab):
+            if not self.target_tokens.multi_target:
                 return [[*p, "</s>"] for p in pieces], []
-            token = marian_target_token(target, self.vocab)
+            token = self.target_tokens.token(target)
             if token is None:
                 raise EngineError(
                     f"model {self.model_id!r} has no target-language token for {target!r}",
@@ -185,19 +184,23 @@ class _CT2Model:
         assert src is not None and tgt is not None
         return [[src, *p, "</s>"] for p in pieces], [tgt]
 
+    def encode(self, texts: Sequence[str], source: str, target: str) -> list[list[str]]:
+        return self._tokens(texts, source, target)[0]
+
     def count_tokens(self, texts: Sequence[str], source: str, target: str) -> list[int]:
-        tokens, _ = self._tokens(texts, source, target)
-        return [len(t) for t in tokens]
+        return [len(t) for t in self.encode(texts, source, target)]
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        if not texts:
+        return self.translate_encoded(self.encode(texts, source, target), source, target)
+
+    def translate_encoded(self, encoded: Sequence[Sequence[str]], source: str, target: str) -> list[str]:
+        if not encoded:
             return []
-        tokens, prefix = self._tokens(texts, source, target)
+        tokens = [list(t) for t in encoded]
+        prefix = self._tokens([], source, target)[1]
         longest = max(len(t) for t in tokens)
         # same rule as the transformers engine: room for the start token, language token and </s>
-        limit = max_output_tokens(
-            longest, self.max_input_tokens - 2 - len(prefix), self.engine.max_length_ratio
-        )
+        limit = self.engine.output_limit(longest, self.max_input_tokens - 2 - len(prefix))
         try:
             results = self.translator.translate_batch(
                 tokens,

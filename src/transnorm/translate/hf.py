@@ -18,13 +18,11 @@ from transnorm.translate.routing import (
     MARIAN,
     LocalModel,
     RoutedEngine,
+    TargetTokens,
     download_hint,
     family_of_dir,
     find_local_model,
-    has_target_tokens,
     lang_token,
-    marian_target_token,
-    max_output_tokens,
 )
 
 
@@ -91,6 +89,7 @@ class _HFModel:
         self.model = model.to(engine.device)
         self.max_input_tokens = int(getattr(model.config, "max_position_embeddings", 512) or 512)
         self._vocab = self.tokenizer.get_vocab()
+        self._target_tokens = TargetTokens(self._vocab)
         self._forced_eos = int(getattr(model.generation_config, "forced_eos_token_id", None) is not None)
         self._torch = torch
 
@@ -102,9 +101,9 @@ class _HFModel:
             pad = self.tokenizer.pad_token_id
             if pad is not None:  # Marian starts decoding from <pad>; it must never be generated
                 extra["bad_words_ids"] = [[pad]]
-            if not has_target_tokens(self._vocab):
+            if not self._target_tokens.multi_target:
                 return list(texts), extra
-            token = marian_target_token(target, self._vocab)
+            token = self._target_tokens.token(target)
             if token is None:
                 known = sorted(t for t in self._vocab if t.startswith(">>") and t.endswith("<<"))
                 raise EngineError(
@@ -132,17 +131,26 @@ class _HFModel:
         return codes  # type: ignore[return-value]
 
     # -- the LoadedModel protocol --------------------------------------------------------------
-    def count_tokens(self, texts: Sequence[str], source: str, target: str) -> list[int]:
+    def encode(self, texts: Sequence[str], source: str, target: str) -> list[list[int]]:
+        """Input ids with special tokens (and the language token of the family), unpadded."""
         inputs, _ = self._inputs(texts, source, target)
-        ids = self.tokenizer(inputs, add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
-        return [len(x) for x in ids]
+        if not inputs:
+            return []
+        out = self.tokenizer(inputs, add_special_tokens=True, truncation=False, verbose=False)
+        return [list(ids) for ids in out["input_ids"]]
+
+    def count_tokens(self, texts: Sequence[str], source: str, target: str) -> list[int]:
+        return [len(x) for x in self.encode(texts, source, target)]
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        if not texts:
+        return self.translate_encoded(self.encode(texts, source, target), source, target)
+
+    def translate_encoded(self, encoded: Sequence[Sequence[int]], source: str, target: str) -> list[str]:
+        if not encoded:
             return []
-        inputs, extra = self._inputs(texts, source, target)
+        _, extra = self._inputs([], source, target)
         torch = self._torch
-        enc = self.tokenizer(inputs, return_tensors="pt", padding=True, truncation=False)
+        enc = self.tokenizer.pad({"input_ids": [list(e) for e in encoded]}, return_tensors="pt")
         longest = int(enc["input_ids"].shape[1])
         if longest > self.max_input_tokens:
             raise EngineError(
@@ -152,9 +160,7 @@ class _HFModel:
             )
         forced_bos = int("forced_bos_token_id" in extra)
         # the decoder's positions hold a start token, an optional language token and the final </s>
-        limit = max_output_tokens(
-            longest, self.max_input_tokens - 2 - forced_bos, self.engine.max_length_ratio
-        )
+        limit = self.engine.output_limit(longest, self.max_input_tokens - 2 - forced_bos)
         # `limit` text tokens, as CTranslate2 gives: steps for a forced language token and for a
         # forced </s> at the end come on top.
         steps = limit + forced_bos + self._forced_eos

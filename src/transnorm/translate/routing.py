@@ -102,6 +102,25 @@ def has_target_tokens(vocabulary: Iterable[str]) -> bool:
     return any(t.startswith(">>") and t.endswith("<<") for t in vocabulary)
 
 
+class TargetTokens:
+    """A Marian model's target-language tokens, looked up once per model and language.
+
+    Scanning a 58k vocabulary is cheap once but not once per segment, which is how often the
+    engines ask.
+    """
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._vocab = frozenset(vocabulary)
+        self.multi_target = has_target_tokens(self._vocab)
+        self._tokens: dict[str, str | None] = {}
+
+    def token(self, lang: str) -> str | None:
+        """The `>>xx<<` token for `lang` (None when the model has none)."""
+        if lang not in self._tokens:
+            self._tokens[lang] = marian_target_token(lang, self._vocab)
+        return self._tokens[lang]
+
+
 # -- the table -------------------------------------------------------------------------------------
 
 
@@ -307,9 +326,13 @@ class LoadedModel(Protocol):
     revision: str
     max_input_tokens: int
 
+    def encode(self, texts: Sequence[str], source: str, target: str) -> list[Sequence[Any]]: ...
+
     def count_tokens(self, texts: Sequence[str], source: str, target: str) -> list[int]: ...
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]: ...
+
+    def translate_encoded(self, encoded: Sequence[Sequence[Any]], source: str, target: str) -> list[str]: ...
 
 
 def max_output_tokens(input_tokens: int, max_positions: int, ratio: float) -> int:
@@ -342,11 +365,14 @@ class RoutedEngine(TranslationEngine):
         pivot_lang: str | None = "en",
         beam_size: int = 4,
         max_length_ratio: float = 2.0,
+        max_output_tokens: int = 0,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         if beam_size < 1:
             raise TypeError("beam_size must be >= 1")
+        if max_output_tokens < 0:
+            raise TypeError("max_output_tokens must be >= 0 (0: no cap beyond max_length_ratio)")
         self.table = RoutingTable(
             models=dict(models or {}),
             pattern=model_pattern or None,
@@ -356,6 +382,7 @@ class RoutedEngine(TranslationEngine):
         )
         self.beam_size = beam_size
         self.max_length_ratio = max_length_ratio
+        self.max_output_tokens = max_output_tokens
         self._routes: dict[tuple[str, str], Route | None] = {}
         self._loaded: dict[str, LoadedModel] = {}
         self._lock = threading.RLock()
@@ -372,7 +399,14 @@ class RoutedEngine(TranslationEngine):
 
     def _decoding(self) -> str:
         """Decoding settings that change the output; part of the revision, hence of cache keys."""
-        return f"beam={self.beam_size},ratio={self.max_length_ratio:g}"
+        cap = f",cap={self.max_output_tokens}" if self.max_output_tokens else ""
+        return f"beam={self.beam_size},ratio={self.max_length_ratio:g}{cap}"
+
+    def output_limit(self, input_tokens: int, max_positions: int) -> int:
+        """Decoding limit for a batch whose longest input has `input_tokens` tokens (see
+        `max_output_tokens`), capped by `max_output_tokens` when set."""
+        limit = max_output_tokens(input_tokens, max_positions, self.max_length_ratio)
+        return min(limit, self.max_output_tokens) if self.max_output_tokens else limit
 
     # routing
     def route(self, source: str, target: str) -> Route | None:
@@ -419,10 +453,32 @@ class RoutedEngine(TranslationEngine):
             out = self._translate_fitting(model, out, leg.source, leg.target)
         return out
 
+    def encode(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Sequence[Any]]:
+        """Inputs as the first model of the route takes them (token sequences with special tokens).
+
+        The translate stage sizes batches by these sequences and hands them back to
+        `translate_encoded`, so each segment is tokenised once.
+        """
+        leg = self._required_route(source_lang, target_lang).legs[0]
+        return self._model(leg.model).encode(texts, leg.source, leg.target)
+
+    def translate_encoded(
+        self, encoded: Sequence[Sequence[Any]], texts: Sequence[str], source_lang: str, target_lang: str
+    ) -> list[str]:
+        """Translate inputs that `encode` produced (and that fit the model); `texts` are their sources."""
+        route = self._required_route(source_lang, target_lang)
+        first = route.legs[0]
+        out = self._model(first.model, first.source, first.target).translate_encoded(
+            encoded, first.source, first.target
+        )
+        for leg in route.legs[1:]:
+            model = self._model(leg.model, leg.source, leg.target)
+            out = self._translate_fitting(model, out, leg.source, leg.target)
+        return out
+
     def count_tokens(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[int]:
         """Input length in tokens (with special tokens) under the first model of the route."""
-        leg = self._required_route(source_lang, target_lang).legs[0]
-        return self._model(leg.model).count_tokens(texts, leg.source, leg.target)
+        return [len(e) for e in self.encode(texts, source_lang, target_lang)]
 
     def max_input_tokens(self, source_lang: str, target_lang: str) -> int:
         """Longest input (tokens, with special tokens) the first model of the route takes."""
@@ -463,9 +519,10 @@ class RoutedEngine(TranslationEngine):
         from transnorm.translate.chunking import fit_to_tokens, join_translated
 
         limit = model.max_input_tokens
-        sizes = model.count_tokens(texts, source, target)
+        encoded = model.encode(texts, source, target)
+        sizes = [len(e) for e in encoded]
         if all(n <= limit for n in sizes):
-            return model.translate(texts, source, target)
+            return model.translate_encoded(encoded, source, target)
 
         def count(xs: list[str]) -> list[int]:
             return model.count_tokens(xs, source, target)

@@ -1,0 +1,164 @@
+"""The translate stage's scheduler: early first record, bounded window, busy threads, tokenise once.
+
+The engine here is a real engine (the interface and the stage's hooks) whose batches take a fixed
+time, so the order of events is visible: which batches had started when the first document came out,
+how many documents were held at once, what order the batches of the last bucket ran in.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from transnorm.config import PipelineConfig
+from transnorm.document import Document, Segment
+from transnorm.errors import E_MODEL_UNAVAILABLE
+from transnorm.translate.base import ModelInfo, TranslationEngine
+from transnorm.translate.stage import TranslateStage
+
+
+class SlowReverser(TranslationEngine):
+    """Reverses words; each batch takes `seconds`; two batches at once; one token per word."""
+
+    name = "slow"
+
+    def __init__(self, seconds: float = 0.02) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.concurrent_batches = 2
+        self.started: list[list[str]] = []
+        self._lock = threading.Lock()
+
+    def supports(self, source_lang: str, target_lang: str) -> bool:
+        return source_lang != target_lang
+
+    def model_info(self, source_lang: str, target_lang: str) -> ModelInfo:
+        return ModelInfo(engine=self.name, model="reverse", revision="1")
+
+    def count_tokens(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[int]:
+        return [len(t.split()) + 1 for t in texts]
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        with self._lock:
+            self.started.append(list(texts))
+        time.sleep(self.seconds)
+        return [" ".join(reversed(t.split())) for t in texts]
+
+
+def _doc(i: int, n: int = 4) -> Document:
+    sentences = [f"Satz {k} von Dokument {i} mit {'vielen ' * (k % 5)}Wörtern." for k in range(n)]
+    text, segments, pos = " ".join(sentences), [], 0
+    for k, s in enumerate(sentences):
+        segments.append(Segment(index=k, start=pos, end=pos + len(s), source=s))
+        pos += len(s) + 1
+    return Document(id=f"d{i}", text=text, lang="de", segments=segments)
+
+
+def _stage(engine: TranslationEngine, **translate: object) -> TranslateStage:
+    opts = {"engine": engine.name, "cache": False, "batch_size": 8, **translate}
+    return TranslateStage(PipelineConfig().with_overrides(translate=opts), engines={engine.name: engine})
+
+
+def test_first_document_comes_out_after_a_few_batches_not_after_the_run() -> None:
+    engine = SlowReverser(seconds=0.03)
+    stage = _stage(engine, batch_wait_ms=0, window_docs=64)
+    out = stage.pipe(_doc(i) for i in range(60))
+    first = next(out)
+    started_at_first = len(engine.started)
+    rest = list(out)
+    assert first.id == "d0" and [d.id for d in rest] == [f"d{i}" for i in range(1, 60)]
+    total = len(engine.started)
+    assert total >= 20  # 240 segments in batches of at most 8 (the first ones partial)
+    assert started_at_first <= 4 < total
+    assert stage.stats["first_document_ms"] < 1000 * 0.03 * total / 2
+
+
+def test_documents_held_at_once_never_exceed_the_window() -> None:
+    engine = SlowReverser(seconds=0.005)
+    stage = _stage(engine, window_docs=5, batch_wait_ms=0)
+    pulled = [0]
+    held: list[int] = []
+
+    def source() -> Iterator[Document]:
+        for i in range(40):
+            pulled[0] += 1
+            yield _doc(i)
+
+    emitted = 0
+    for doc in stage.pipe(source()):
+        emitted += 1
+        held.append(pulled[0] - emitted + 1)
+        assert doc.segments[0].target == " ".join(reversed(doc.segments[0].source.split()))
+    assert emitted == 40
+    assert max(held) <= 5
+
+
+def test_last_batches_run_longest_first() -> None:
+    engine = SlowReverser(seconds=0.0)
+    stage = _stage(engine, batch_wait_ms=60_000, batch_size=8)  # a bucket holds 32 segments
+    docs = list(stage.pipe([_doc(i, n=10) for i in range(3)]))  # 30 segments: one partial bucket
+    assert all(not d.errors for d in docs)
+    longest = [max(len(t.split()) for t in batch) for batch in engine.started]
+    assert longest == sorted(longest, reverse=True)
+
+
+def test_segments_repeated_across_documents_are_translated_once() -> None:
+    engine = SlowReverser(seconds=0.0)
+    stage = _stage(engine, batch_wait_ms=0)
+    docs = list(stage.pipe([_doc(1), _doc(1), _doc(1)]))
+    assert [d.segments[2].target for d in docs] == [docs[0].segments[2].target] * 3
+    assert sum(len(b) for b in engine.started) == 4
+
+
+class MissingModel(TranslationEngine):
+    name = "missing"
+
+    def supports(self, source_lang: str, target_lang: str) -> bool:
+        return True
+
+    def model_info(self, source_lang: str, target_lang: str) -> ModelInfo:
+        return ModelInfo(engine=self.name, model="m")
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        from transnorm.errors import EngineError
+
+        raise EngineError("model 'm' is not on this machine", code=E_MODEL_UNAVAILABLE)
+
+
+def test_an_engine_failure_is_reported_once_per_document() -> None:
+    stage = _stage(MissingModel(), batch_size=2)
+    docs = list(stage.pipe([_doc(i, n=9) for i in range(3)]))
+    for doc in docs:
+        assert [e.code for e in doc.errors] == [E_MODEL_UNAVAILABLE]
+        assert all(s.target is None for s in doc.segments)
+
+
+@pytest.mark.ct2
+def test_each_segment_is_tokenised_once(tmp_path: Path) -> None:
+    pytest.importorskip("ctranslate2")
+    import tiny_models
+    from transnorm.translate.ct2 import CTranslate2Engine
+    from transnorm.translate.models_cli import convert_model
+
+    hf = tiny_models.build_marian(tmp_path / "hf")
+    ct2_dir = convert_model(str(hf), tmp_path / "ct2", quantization="float32")
+    engine = CTranslate2Engine(model=str(ct2_dir), compute_type="float32", beam_size=1)
+    model = engine._model(str(ct2_dir))
+    encoded: list[str] = []
+    sp = model.sp_source
+
+    class CountingProcessor:
+        def encode(self, text: str, **kw: object) -> object:
+            encoded.append(text)
+            return sp.encode(text, **kw)
+
+    model.sp_source = CountingProcessor()
+    docs = [_doc(i, n=5) for i in range(3)]
+    out = list(_stage(engine, batch_size=4).pipe(docs))
+    assert all(not d.errors and all(s.target is not None for s in d.segments) for d in out)
+    sources = [s.source for d in docs for s in d.segments]
+    assert sorted(encoded) == sorted(sources)
