@@ -62,3 +62,4 @@ def test_stats_file_summarises_the_run(tmp_path: Path) -> None:
     assert summary["edits"] == 1 and sum(summary["edits_by_rule"].values()) == 1
     assert set(summary["seconds_by_stage"]) == {"detect", "segment", "translate", "normalise"}
     assert "segments" in summary["translate"]
+    assert 0 < summary["first_record_seconds"] <= summary["seconds"]

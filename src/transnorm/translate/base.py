@@ -31,6 +31,10 @@ class TranslationEngine(ABC):
     """
 
     name: ClassVar[str] = ""
+    inline: ClassVar[bool] = False
+    """True for engines that load no model and cost next to nothing (passthrough, test fakes): the
+    translate stage calls them in its own thread, and `--workers` processes are worth starting beside
+    them. Model engines keep the cores busy themselves."""
 
     def __init__(self, **options: Any) -> None:
         if options:

@@ -102,6 +102,12 @@ class TranslateStage:
             code=E_MODEL_UNAVAILABLE if reasons else E_NO_ENGINE,
         )
 
+    def model_engines(self) -> list[str]:
+        """The configured engines that run a model (not `inline`): with any of them translating,
+        the cores are busy and worker processes for the other stages would only add memory."""
+        names = self.options.engines if self.options.engine == "auto" else (self.options.engine,)
+        return [n for n in names if not getattr(self._engines.get(n) or engine_class(n), "inline", False)]
+
     # -- the stage -----------------------------------------------------------------------------
     def __call__(self, doc: Document) -> Document:
         for _ in self.pipe([doc]):

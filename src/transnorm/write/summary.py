@@ -25,6 +25,8 @@ class RunSummary:
     edits: int = 0
     edits_by_rule: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    first_record_seconds: float | None = None
+    """From the start of the run until the first record was written (streaming latency)."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
     translate: dict[str, Any] = field(default_factory=dict)
 
@@ -58,6 +60,9 @@ class RunSummary:
             "edits_by_rule": dict(self.edits_by_rule),
             "translate": self.translate,
             "seconds": round(self.seconds, 3),
+            "first_record_seconds": (
+                round(self.first_record_seconds, 3) if self.first_record_seconds is not None else None
+            ),
             "seconds_by_stage": {k: round(v, 3) for k, v in self.stage_seconds.items()},
             "documents_per_second": round(self.documents / self.seconds, 2) if self.seconds else None,
         }
