@@ -31,19 +31,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-
-
-def ntrex_file(name: str) -> Path:
-    for folder in (ROOT / "benchmarks" / "data" / "ntrex128", ROOT.parent / "shared" / "data" / "ntrex128"):
-        if (folder / name).is_file():
-            return folder / name
-    raise SystemExit(f"NTREX-128 file {name} not found: put NTREX-128 in benchmarks/data/ntrex128/")
+from _data import ntrex_dir  # noqa: E402
 
 
 def ntrex_documents(n: int) -> list[dict[str, str]]:
     """`n` documents from NTREX's German references, one sentence per line; repeated under new ids."""
-    ids = ntrex_file("DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
-    lines = ntrex_file("newstest2019-ref.deu.txt").read_text(encoding="utf-8").splitlines()
+    folder = ntrex_dir("de")
+    ids = (folder / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    lines = (folder / "newstest2019-ref.deu.txt").read_text(encoding="utf-8").splitlines()
     docs: dict[str, list[str]] = {}
     for doc_id, line in zip(ids, lines, strict=True):
         docs.setdefault(doc_id, []).append(line)
@@ -148,6 +143,7 @@ def main() -> None:
     import bench_engines
 
     sizes = [int(s) for s in args.sizes.split(",")]
+    documents = {n: ntrex_documents(n) for n in sizes}  # before the model: missing data stops here
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         print(
@@ -157,7 +153,7 @@ def main() -> None:
         inputs = {}
         for n in sizes:
             path = work / f"docs-{n}.jsonl"
-            path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in ntrex_documents(n)))
+            path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents[n]))
             inputs[n] = path
         results: dict[tuple[str, int], list[dict[str, float]]] = {}
         for rep in range(args.repeats):

@@ -54,7 +54,11 @@ def worker(model_dir: str, intra: int, inter: int, batches: int) -> dict[str, fl
     def one(ids: torch.Tensor) -> None:
         with torch.inference_mode():
             model.generate(
-                input_ids=ids, do_sample=False, num_beams=1, min_new_tokens=OUT_TOKENS, max_new_tokens=OUT_TOKENS
+                input_ids=ids,
+                do_sample=False,
+                num_beams=1,
+                min_new_tokens=OUT_TOKENS,
+                max_new_tokens=OUT_TOKENS,
             )
 
     one(data[0][:1])  # warm-up
@@ -70,7 +74,9 @@ def _busy() -> subprocess.Popen[bytes]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batches", type=int, default=8)
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
