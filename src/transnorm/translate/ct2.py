@@ -27,9 +27,10 @@ from transnorm.translate.routing import (
     RoutedEngine,
     ct2_store_name,
     directory_revision,
-    download_hint,
+    download_command,
     family_of_dir,
     has_target_tokens,
+    is_hub_id,
     lang_token,
     marian_target_token,
     max_output_tokens,
@@ -80,10 +81,17 @@ class CTranslate2Engine(RoutedEngine):
     def _missing(self, model: str, source: str, target: str) -> str:
         pair = f" for {source}->{target}" if source else ""
         store = self.models_dir / ct2_store_name(model)
+        if not is_hub_id(model):
+            return (
+                f"no CTranslate2 model for {model!r}{pair} (looked in {model} and {store}); convert a "
+                f"transformers directory with `transnorm models convert {model}`, or pass --model PATH "
+                "to a CTranslate2 directory"
+            )
         return (
-            f"no CTranslate2 conversion of {model!r}{pair} on this machine (looked in {store}); "
-            f"convert it with `transnorm models convert {model}` (needs the transformers model: "
-            f"{download_hint(model, source, target)}), or pass --model PATH to a CTranslate2 directory"
+            f"no CTranslate2 conversion of {model!r}{pair} on this machine (looked in {store}); with "
+            f"internet access run `{download_command(model, source, target)} --ct2` (downloads and "
+            "converts; it needs pip install 'transnorm[ct2]'), or pass --model PATH to a CTranslate2 "
+            "directory"
         )
 
     def _decoding(self) -> str:

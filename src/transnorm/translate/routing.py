@@ -3,8 +3,9 @@
 A routing table maps pairs to models (`"de-en" = "Helsinki-NLP/opus-mt-de-en"`, or a local directory);
 pairs not in the table follow a pattern (`Helsinki-NLP/opus-mt-{src}-{tgt}`), then a multilingual
 model (NLLB-200 or M2M100), then a pivot through English with two models. The first candidate that is
-on this machine wins; when none is, the error names the model the table asked for and how to get it.
-Models are never downloaded behind the user's back: `transnorm models download` does that.
+on this machine wins; when none is and the engine may download (the translate stage allows it unless
+offline mode is on), the first candidate that can be fetched is downloaded on first use, visibly.
+Otherwise the error names the model the table asked for and the exact command that gets it.
 
 Families and their conventions:
 
@@ -256,15 +257,24 @@ def find_local_model(model: str) -> LocalModel | None:
         return LocalModel(path, directory_revision(path))
     if model.count("/") != 1 or model.startswith(("/", ".", "~")):
         return None
-    repo = hf_hub_cache() / ("models--" + model.replace("/", "--"))
+    repo = hub_repo_dir(model)
     try:
         revision = (repo / "refs" / "main").read_text(encoding="utf-8").strip()
     except (FileNotFoundError, NotADirectoryError):
         return None
     snapshot = repo / "snapshots" / revision
-    if not (snapshot / "config.json").exists():
-        return None
+    if not ((snapshot / "config.json").exists() and _has_weights(snapshot)):
+        return None  # absent, or a download that was interrupted: fetching again resumes it
     return LocalModel(snapshot, revision)
+
+
+def hub_repo_dir(model: str) -> Path:
+    """Where the Hugging Face cache keeps a hub id (`.../hub/models--ORG--NAME`)."""
+    return hf_hub_cache() / ("models--" + model.replace("/", "--"))
+
+
+def _has_weights(path: Path) -> bool:
+    return any(path.glob("*.safetensors")) or (path / "pytorch_model.bin").exists()
 
 
 def directory_revision(path: Path) -> str:
@@ -289,12 +299,33 @@ def ct2_store_name(model: str) -> str:
     return model.replace("/", "--")
 
 
-def download_hint(model: str, src: str = "", tgt: str = "") -> str:
-    """What to run to get a missing model, for error messages."""
-    pair = f"`transnorm models download {src}-{tgt}` or " if src and tgt else ""
+def is_hub_id(model: str) -> bool:
+    """Whether `model` names a hub repository (`org/name`) rather than a local directory."""
     return (
-        f"with internet access run {pair}`transnorm models download {model}`; "
-        "offline, pass --model PATH to a local model directory"
+        model.count("/") == 1
+        and not model.startswith(("/", ".", "~"))
+        and not Path(model).expanduser().exists()
+    )
+
+
+def download_command(model: str, src: str = "", tgt: str = "") -> str:
+    """The exact `transnorm models download ...` that fetches `model` (by pair when that resolves to it)."""
+    if src and tgt and model == DEFAULT_PATTERN.format(src=src, tgt=tgt):
+        return f"transnorm models download {src}-{tgt}"
+    return f"transnorm models download {model}"
+
+
+def download_hint(model: str, src: str = "", tgt: str = "") -> str:
+    """What to do about a missing model, for error messages.
+
+    A hub id gets the exact download command; a local path gets no download advice (there is
+    nothing to download), only a check of the path.
+    """
+    if not is_hub_id(model):
+        return f"check that {model} is a model directory, or pass --model PATH to one"
+    return (
+        f"on a machine with internet access run `{download_command(model, src, tgt)}` "
+        "(it needs pip install 'transnorm[mt]'), or pass --model PATH to a local model directory"
     )
 
 
@@ -324,9 +355,13 @@ def max_output_tokens(input_tokens: int, max_positions: int, ratio: float) -> in
 class RoutedEngine(TranslationEngine):
     """Routing, pivoting, model loading once per model, and the stage's optional hooks.
 
-    Subclasses say where a model is on disk (`_locate`), how to load it (`_load`) and what to tell a
-    user who lacks it (`_missing`). The translate stage passes the shared routing options
-    (`models`, `model_pattern`, `multilingual_model`, `pivot_lang`, `model`) to engines with `routed`.
+    Subclasses say where a model is on disk (`_locate`), how to load it (`_load`), whether and how
+    a missing one can be fetched (`_fetchable`, `_fetch`) and what to tell a user who lacks it
+    (`_missing`). The translate stage passes the shared routing options (`models`, `model_pattern`,
+    `multilingual_model`, `pivot_lang`, `model`) and `download` to engines with `routed`.
+
+    `download=True` lets a route use a model that is not on this machine yet: it is fetched the first
+    time the route is used. A route whose models are all present always wins over one to download.
     """
 
     routed: ClassVar[bool] = True
@@ -342,9 +377,11 @@ class RoutedEngine(TranslationEngine):
         pivot_lang: str | None = "en",
         beam_size: int = 4,
         max_length_ratio: float = 2.0,
+        download: bool = False,
         **options: Any,
     ) -> None:
         super().__init__(**options)
+        self.download = download
         if beam_size < 1:
             raise TypeError("beam_size must be >= 1")
         self.table = RoutingTable(
@@ -370,22 +407,37 @@ class RoutedEngine(TranslationEngine):
     def _missing(self, model: str, source: str, target: str) -> str:
         raise NotImplementedError
 
+    def _fetchable(self, model: str) -> bool:
+        """Whether `_fetch` can get this model onto the machine (never, unless a subclass says so)."""
+        return False
+
+    def _fetch(self, model: str, source: str, target: str) -> LocalModel:
+        raise NotImplementedError
+
     def _decoding(self) -> str:
         """Decoding settings that change the output; part of the revision, hence of cache keys."""
         return f"beam={self.beam_size},ratio={self.max_length_ratio:g}"
+
+    def local_path(self, model: str) -> Path | None:
+        """Where this engine finds `model` on this machine, or None (nothing is fetched)."""
+        local = self._locate(model)
+        return local.path if local else None
 
     # routing
     def route(self, source: str, target: str) -> Route | None:
         """The route for a pair: configured, or the first candidate whose models are all local."""
         key = (source, target)
         if key not in self._routes:
-            named = self.table.configured(source, target)
-            if named:
-                self._routes[key] = self.table.candidates(source, target)[0]
-            else:
-                self._routes[key] = self.table.resolve(
-                    source, target, lambda r: all(self._locate(m) is not None for m in r.models)
+            route = self.table.resolve(
+                source, target, lambda r: all(self._locate(m) is not None for m in r.models)
+            )
+            if route is None and self.download:
+                route = self.table.resolve(
+                    source,
+                    target,
+                    lambda r: all(self._locate(m) is not None or self._fetchable(m) for m in r.models),
                 )
+            self._routes[key] = route
         return self._routes[key]
 
     def supports(self, source_lang: str, target_lang: str) -> bool:
@@ -400,10 +452,8 @@ class RoutedEngine(TranslationEngine):
 
     def model_info(self, source_lang: str, target_lang: str) -> ModelInfo:
         route = self._required_route(source_lang, target_lang)
-        revisions = []
-        for m in route.models:
-            local = self._locate(m)
-            revisions.append(local.revision if local else "missing")
+        # the revision keys the translation cache, so a model to download is fetched here, first
+        revisions = [self._obtain(leg.model, leg.source, leg.target).revision for leg in route.legs]
         return ModelInfo(
             engine=self.name,
             model="+".join(route.models),
@@ -443,13 +493,20 @@ class RoutedEngine(TranslationEngine):
             raise EngineError(self.why_unsupported(source, target), code=E_MODEL_UNAVAILABLE)
         return route
 
+    def _obtain(self, model: str, source: str = "", target: str = "") -> LocalModel:
+        """The model on this machine: found, or fetched now when downloads are on."""
+        with self._lock:
+            local = self._locate(model)
+            if local is None and self.download and self._fetchable(model):
+                local = self._fetch(model, source, target)
+            if local is None:
+                raise EngineError(self._missing(model, source, target), code=E_MODEL_UNAVAILABLE)
+            return local
+
     def _model(self, model: str, source: str = "", target: str = "") -> LoadedModel:
         with self._lock:
             if model not in self._loaded:
-                local = self._locate(model)
-                if local is None:
-                    raise EngineError(self._missing(model, source, target), code=E_MODEL_UNAVAILABLE)
-                self._loaded[model] = self._load(model, local)
+                self._loaded[model] = self._load(model, self._obtain(model, source, target))
             return self._loaded[model]
 
     def _translate_fitting(

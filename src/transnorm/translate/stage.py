@@ -37,7 +37,9 @@ from transnorm.errors import (
 from transnorm.langcodes import normalise_lang
 from transnorm.translate.base import ModelInfo, TranslationEngine
 from transnorm.translate.chunking import fit_to_tokens, join_translated, plan_batches, split_long_text
-from transnorm.translate.registry import create_engine, engine_class
+from transnorm.translate.hub import offline_mode
+from transnorm.translate.registry import create_engine, default_chain, engine_class, install_hint
+from transnorm.translate.routing import RoutedEngine
 
 STAGE = "translate"
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ class TranslateStage:
             raise ConfigError("translate.max_batch_tokens: must be >= 1")
         self.target = normalise_lang(config.target_lang) or config.target_lang
         self.resources = resources
+        self.offline = offline_mode(self.options.offline)
         self._engines: dict[str, TranslationEngine] = dict(engines or {})
         self._cache: Any = None
         self._checker: Any = None
@@ -82,7 +85,10 @@ class TranslateStage:
         """The engine `name`, built on first use with its configured options."""
         if name not in self._engines:
             opts = dict(self.options.engine_options.get(name, {}))
-            if getattr(engine_class(name), "routed", False):  # engines that pick a model per pair
+            cls = engine_class(name)
+            if issubclass(cls, RoutedEngine):  # may fetch a missing model, unless offline
+                opts.setdefault("download", not self.offline)
+            if getattr(cls, "routed", False):  # engines that pick a model per pair
                 opts.setdefault("models", dict(self.options.models))
                 opts.setdefault("model_pattern", self.options.model_pattern)
                 opts.setdefault("multilingual_model", self.options.multilingual_model)
@@ -93,26 +99,33 @@ class TranslateStage:
         return self._engines[name]
 
     def route(self, source: str, target: str) -> str:
-        """Name of the engine that translates source -> target, or `EngineError` naming the pair."""
+        """Name of the engine that translates source -> target, or `EngineError` naming the pair.
+
+        `auto` tries `translate.engines` in order (default: every installed engine); with `--model`
+        alone, only the engines that load models, so the model picks its engine.
+        """
         if source == target:
             return "passthrough"
         if self.options.engine != "auto":
             candidates: Sequence[str] = (self.options.engine,)
         else:
-            candidates = self.options.engines
-        reasons = []
+            candidates = self.options.engines or default_chain()
+            if self.options.model:
+                candidates = [n for n in candidates if getattr(engine_class(n), "routed", False)]
+        reasons, installs = [], []
         for name in candidates:
+            hint = install_hint(name) if self.options.engine == "auto" else ""
+            if hint:  # listed but not installed: say how to install it, try the next one
+                installs.append(f"{name} is not installed ({hint})")
+                continue
             engine = self.engine(name)
             if engine.supports(source, target):
                 return name
             why = getattr(engine, "why_unsupported", None)
             if why is not None:
                 reasons.append(why(source, target))
-        tried = ", ".join(candidates) or "none configured"
-        detail = ("; ".join(reasons) + ". ") if reasons else ""
         raise EngineError(
-            f"no translation engine covers {source}->{target} (tried: {tried}). {detail}Configure an "
-            f"engine or model for this pair in translate.engines / translate.models, or pass --engine/--model",
+            _no_engine_message(source, target, candidates, reasons + installs),
             code=E_MODEL_UNAVAILABLE if reasons else E_NO_ENGINE,
         )
 
@@ -195,6 +208,7 @@ class TranslateStage:
             info, done = ModelInfo(engine=engine_name, model="?"), {}
             failed.update(dict.fromkeys(texts, (_code(exc), str(exc))))
         checker = self._quality_checker() if engine_name not in _UNCACHED_ENGINES else None
+        errors: dict[tuple[int, str, str], list[_Job]] = {}  # one error per document and cause
         for job in jobs:
             errs = [
                 failed.get(p, (E_ENGINE_FAILED, "no translation returned"))
@@ -202,8 +216,7 @@ class TranslateStage:
                 if p not in done
             ]
             if errs:
-                code, message = errs[0]
-                job.doc.add_error(STAGE, code, message, segment=job.segment.index, fatal=False)
+                errors.setdefault((id(job.doc), *errs[0]), []).append(job)
                 continue
             outputs = [done[p] for p in job.pieces]
             job.segment.target = outputs[0] if len(outputs) == 1 else join_translated(outputs)
@@ -214,6 +227,8 @@ class TranslateStage:
                 job.segment.flags = [f for f in job.segment.flags if f not in flags] + flags
                 for flag in flags:
                     self.stats["flag_" + flag.split(":", 1)[0]] += 1
+        for (_, code, message), failed_jobs in errors.items():
+            _add_segments_error(failed_jobs, code, message)
 
     def _translate_texts(
         self,
@@ -335,6 +350,28 @@ class TranslateStage:
         models = sorted({s.model for s in doc.segments if s.model})
         doc.signature["engine"] = "+".join(engines) if engines else None
         doc.signature["model"] = "+".join(models) if models else None
+
+
+def _add_segments_error(jobs: list[_Job], code: str, message: str) -> None:
+    """One error for the segments of one document that failed for the same reason.
+
+    A missing model fails every segment alike; the record says so once and lists the segments.
+    """
+    segments = [job.segment.index for job in jobs]
+    if len(segments) > 1:
+        message += f" (segments {', '.join(map(str, segments))})"
+    jobs[0].doc.add_error(STAGE, code, message, segment=segments[0], fatal=False)
+
+
+def _no_engine_message(source: str, target: str, tried: Sequence[str], reasons: list[str]) -> str:
+    """E301/E303: what was tried, why each engine said no, and what to install or run."""
+    detail = ("; ".join(reasons) + ". ") if reasons else ""
+    extra = "" if "pip install" in detail else "Engines for every pair: pip install 'transnorm[mt]'. "
+    return (
+        f"no translation engine covers {source}->{target} (tried: {', '.join(tried) or 'none installed'}). "
+        f"{detail}{extra}Or configure an engine or model for this pair in translate.engines / "
+        "translate.models, or pass --engine/--model"
+    )
 
 
 def _code(exc: EngineError | MissingDependencyError) -> str:
