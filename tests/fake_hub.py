@@ -38,7 +38,9 @@ class FakeHub:
     requests: list[tuple[str, str, str]] = field(default_factory=list)
     """(method, path, Range header) of every request, in order."""
     drop_once: str | None = None
-    """A file name whose first full GET is cut off half-way (the connection is closed)."""
+    """A file name whose first full GET is cut off (the connection is closed) after `drop_after` bytes."""
+    drop_after: int | None = None
+    """Bytes sent before the cut; default half the file."""
 
     def add(self, repo_id: str, directory: Path) -> str:
         """Serve every file of `directory` as repository `repo_id`; returns its commit sha."""
@@ -135,7 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, b"", headers, length=len(blob))
         if self.hub.drop_once == name and start == 0:
             self.hub.drop_once = None  # once: cut the body half-way and close the connection
-            self._send(200, blob[: len(blob) // 2], headers, length=len(blob))
+            cut = self.hub.drop_after or len(blob) // 2
+            self._send(200, blob[:cut], headers, length=len(blob))
             self.close_connection = True
             return
         self._send(206 if start else 200, blob[start:], headers)

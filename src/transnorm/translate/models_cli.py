@@ -195,10 +195,9 @@ def list_models(
     """
     from transnorm.config import load_config
     from transnorm.errors import EngineError
+    from transnorm.translate.hub import offline_mode
     from transnorm.translate.routing import RoutedEngine
     from transnorm.translate.stage import TranslateStage
-
-    from transnorm.translate.hub import offline_mode
 
     cfg = load_config(config_path)
     cfg = cfg.with_overrides(**overrides) if overrides else cfg
