@@ -134,6 +134,7 @@ def _fake_snapshot(hf_home: Path, repo_id: str, revision: str) -> Path:
     snap = repo / "snapshots" / revision
     snap.mkdir(parents=True)
     (snap / "config.json").write_text(json.dumps({"model_type": "marian"}))
+    (snap / "model.safetensors").write_bytes(b"weights")
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text(revision)
     return snap
@@ -148,6 +149,9 @@ def test_find_local_model_in_hf_cache(tmp_path: Path, monkeypatch: pytest.Monkey
     assert found.path == snap
     assert found.revision == "a" * 40
     assert find_local_model("Helsinki-NLP/opus-mt-fr-en") is None
+    # an interrupted download (config but no weights yet) is not a model: fetching again resumes it
+    (snap / "model.safetensors").unlink()
+    assert find_local_model("Helsinki-NLP/opus-mt-de-en") is None
 
 
 def test_local_directory_revision_changes_when_a_file_changes(tmp_path: Path) -> None:
