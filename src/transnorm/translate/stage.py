@@ -112,7 +112,8 @@ class TranslateStage:
             candidates = self.options.engines or default_chain()
             if self.options.model:
                 candidates = [n for n in candidates if getattr(engine_class(n), "routed", False)]
-        reasons, installs = [], []
+        reasons: list[tuple[str, bool]] = []  # (why not, from an engine that can fetch models)
+        installs = []
         for name in candidates:
             hint = install_hint(name) if self.options.engine == "auto" else ""
             if hint:  # listed but not installed: say how to install it, try the next one
@@ -123,9 +124,13 @@ class TranslateStage:
                 return name
             why = getattr(engine, "why_unsupported", None)
             if why is not None:
-                reasons.append(why(source, target))
+                reasons.append((why(source, target), bool(getattr(engine, "fetches", False))))
+        if any(fetches for _, fetches in reasons):
+            # the engine that fetches models has the advice that works; the others (ctranslate2,
+            # taken only where its conversion is present) would only repeat it in other words
+            reasons = [r for r in reasons if r[1]]
         raise EngineError(
-            _no_engine_message(source, target, candidates, reasons + installs),
+            _no_engine_message(source, target, candidates, [r for r, _ in reasons], installs),
             code=E_MODEL_UNAVAILABLE if reasons else E_NO_ENGINE,
         )
 
@@ -363,14 +368,17 @@ def _add_segments_error(jobs: list[_Job], code: str, message: str) -> None:
     jobs[0].doc.add_error(STAGE, code, message, segment=segments[0], fatal=False)
 
 
-def _no_engine_message(source: str, target: str, tried: Sequence[str], reasons: list[str]) -> str:
-    """E301/E303: what was tried, why each engine said no, and what to install or run."""
-    detail = ("; ".join(reasons) + ". ") if reasons else ""
-    extra = "" if "pip install" in detail else "Engines for every pair: pip install 'transnorm[mt]'. "
+def _no_engine_message(
+    source: str, target: str, tried: Sequence[str], reasons: list[str], installs: list[str]
+) -> str:
+    """E303 (a model is missing): what to run. E301 (no engine for the pair): what to install."""
+    tried_text = f"tried: {', '.join(tried) or 'no installed engine'}"
+    if reasons:
+        return f"{'; '.join(reasons)} ({tried_text})"
+    detail = "; ".join(installs) or "engines for every pair: pip install 'transnorm[mt]'"
     return (
-        f"no translation engine covers {source}->{target} (tried: {', '.join(tried) or 'none installed'}). "
-        f"{detail}{extra}Or configure an engine or model for this pair in translate.engines / "
-        "translate.models, or pass --engine/--model"
+        f"no translation engine covers {source}->{target} ({tried_text}); {detail}. Or configure an "
+        "engine or model for this pair in translate.engines / translate.models, or pass --engine/--model"
     )
 
 
