@@ -161,13 +161,25 @@ def test_offline_mode_never_downloads_and_gives_the_command_once_per_document(
         assert "download /" not in error["message"]
 
 
-def test_a_model_the_hub_lacks_fails_each_document_once(machine: Machine, hub: FakeHub) -> None:
-    proc, records = machine.run("--model", "nobody/absent-model")
+def test_a_model_the_hub_lacks_fails_each_document_once_and_is_asked_for_once(
+    machine: Machine, hub: FakeHub
+) -> None:
+    docs = machine.root / "docs.jsonl"
+    docs.write_text("".join(json.dumps({"id": f"d{i}", "text": GERMAN}) + "\n" for i in range(3)))
+    config = machine.root / "small-windows.toml"
+    config.write_text("[translate]\nwindow_docs = 1\n", encoding="utf-8")
+    out = machine.root / "absent.jsonl"
+    proc = machine.transnorm(
+        "run", str(docs), "--model", "nobody/absent-model", "--config", str(config), "-o", str(out)
+    )
     assert proc.returncode == 1
-    (error,) = records[0]["errors"]
-    assert error["code"] == "E303"
-    assert "could not download 'nobody/absent-model'" in error["message"]
-    assert "/api/models/nobody/absent-model/revision/main" in [p for _, p, _ in hub.requests]
+    for record in map(json.loads, out.read_text(encoding="utf-8").splitlines()):
+        (error,) = record["errors"]
+        assert error["code"] == "E303"
+        assert "could not download 'nobody/absent-model'" in error["message"]
+    # three windows, one attempt: a failed download is not retried for every window
+    asked = [p for _, p, _ in hub.requests if "nobody/absent-model" in p]
+    assert asked == ["/api/models/nobody/absent-model/revision/main"]
 
 
 def test_an_interrupted_download_resumes_where_it_stopped(tmp_path: Path) -> None:

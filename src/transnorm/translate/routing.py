@@ -397,6 +397,7 @@ class RoutedEngine(TranslationEngine):
         self.max_length_ratio = max_length_ratio
         self._routes: dict[tuple[str, str], Route | None] = {}
         self._loaded: dict[str, LoadedModel] = {}
+        self._fetch_failed: dict[str, EngineError] = {}
         self._lock = threading.RLock()
 
     # hooks for subclasses
@@ -499,8 +500,14 @@ class RoutedEngine(TranslationEngine):
         """The model on this machine: found, or fetched now when downloads are on."""
         with self._lock:
             local = self._locate(model)
+            if local is None and model in self._fetch_failed:
+                raise self._fetch_failed[model]  # tried once this run: fail fast, same reason
             if local is None and self.download and self._fetchable(model):
-                local = self._fetch(model, source, target)
+                try:
+                    local = self._fetch(model, source, target)
+                except EngineError as exc:
+                    self._fetch_failed[model] = exc
+                    raise
             if local is None:
                 raise EngineError(self._missing(model, source, target), code=E_MODEL_UNAVAILABLE)
             return local
