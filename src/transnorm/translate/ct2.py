@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from transnorm.errors import E_ENGINE_FAILED, E_MODEL_UNAVAILABLE, EngineError, missing_dependency
+from transnorm.translate.routed import RoutedEngine, max_output_tokens
 from transnorm.translate.routing import (
     M2M100,
     MARIAN,
     NLLB,
     NLLB_CODES,
     LocalModel,
-    RoutedEngine,
     ct2_store_name,
     directory_revision,
     download_command,
@@ -33,7 +33,6 @@ from transnorm.translate.routing import (
     is_hub_id,
     lang_token,
     marian_target_token,
-    max_output_tokens,
     transnorm_cache,
 )
 

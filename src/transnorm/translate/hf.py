@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from transnorm.errors import E_ENGINE_FAILED, E_MODEL_UNAVAILABLE, EngineError, missing_dependency
+from transnorm.translate.routed import RoutedEngine, max_output_tokens
 from transnorm.translate.routing import (
     M2M100,
     MARIAN,
     LocalModel,
-    RoutedEngine,
     download_hint,
     family_of_dir,
     find_local_model,
@@ -30,7 +30,6 @@ from transnorm.translate.routing import (
     is_hub_id,
     lang_token,
     marian_target_token,
-    max_output_tokens,
 )
 
 

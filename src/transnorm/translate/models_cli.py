@@ -1,9 +1,11 @@
-"""`transnorm models list | download | convert`: get models onto a machine before a run needs them.
+"""`transnorm models list | download | convert`: see and prepare the models a run will use.
 
-Translation never downloads (a library that fetches gigabytes inside a function call surprises its
-users); these commands do it on purpose. `download` fetches a pair's routed model (or a named model)
-into the Hugging Face cache; `convert` turns a transformers model into a CTranslate2 directory with a
-chosen quantisation, copying the sentencepiece models the CTranslate2 engine tokenizes with.
+A run fetches a missing model itself on first use (unless offline); these commands do it ahead of
+time, e.g. when building an image for offline ingest jobs. `list` shows, per pair, the engine and
+model a run would use and whether the model is here; `download` fetches a pair's routed model (or a
+named model) into the Hugging Face cache, and with `--ct2` converts it too; `convert` turns a
+transformers model into a CTranslate2 directory with a chosen quantisation, copying the
+sentencepiece models the CTranslate2 engine tokenizes with.
 Only argparse is imported at module level: the CLI builds its parser quickly.
 """
 
@@ -196,7 +198,7 @@ def list_models(
     from transnorm.config import load_config
     from transnorm.errors import EngineError
     from transnorm.translate.hub import offline_mode
-    from transnorm.translate.routing import RoutedEngine
+    from transnorm.translate.routed import RoutedEngine
     from transnorm.translate.stage import TranslateStage
 
     cfg = load_config(config_path)

@@ -39,7 +39,7 @@ from transnorm.translate.base import ModelInfo, TranslationEngine
 from transnorm.translate.chunking import fit_to_tokens, join_translated, plan_batches, split_long_text
 from transnorm.translate.hub import offline_mode
 from transnorm.translate.registry import create_engine, default_chain, engine_class, install_hint
-from transnorm.translate.routing import RoutedEngine
+from transnorm.translate.routed import RoutedEngine
 
 STAGE = "translate"
 log = logging.getLogger(__name__)
