@@ -410,3 +410,20 @@ def test_missing_engine_or_model_errors_say_what_to_do(
         assert text in error.message
     for text in never:
         assert text not in error.message
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_transformers_progress_bars_only_when_verbose(
+    models: Models, capfd: pytest.CaptureFixture[str], verbose: bool
+) -> None:
+    import logging
+
+    logger = logging.getLogger("transnorm")
+    level = logger.level
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        capfd.readouterr()
+        TransformersEngine(model=str(models.marian), beam_size=1).translate_batch(["Hallo Welt"], "de", "en")
+    finally:
+        logger.setLevel(level)
+    assert ("Loading weights" in capfd.readouterr().err) is verbose
