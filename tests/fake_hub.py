@@ -102,14 +102,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._api(m["repo"], m["kind"])
         if m := _RESOLVE.match(path):
             return self._file(m["repo"], m["file"], body)
-        self._send(404, b'{"error": "not found"}', {"X-Error-Code": "RepositoryNotFound"})
+        self._send(404, b'{"error": "not found"}', {"X-Error-Code": "RepoNotFound"})
 
     def _api(self, repo_id: str, kind: str) -> None:
         repo = self.hub.repos.get(repo_id)
         if repo is None:
-            return self._send(
-                404, b'{"error": "Repository not found"}', {"X-Error-Code": "RepositoryNotFound"}
-            )
+            return self._send(404, b'{"error": "Repository not found"}', {"X-Error-Code": "RepoNotFound"})
         if kind == "revision":
             data: object = {
                 "id": repo_id,

@@ -182,6 +182,22 @@ def test_a_model_the_hub_lacks_fails_each_document_once_and_is_asked_for_once(
     assert asked == ["/api/models/nobody/absent-model/revision/main"]
 
 
+def test_a_pair_without_its_own_model_on_the_hub_goes_to_the_multilingual_model(tmp_path: Path) -> None:
+    m2m = tiny_models.build_m2m100(tmp_path / "m2m100", seed=3)
+    with FakeHub() as hub:  # no Helsinki-NLP/opus-mt-de-en here
+        hub.add("tiny/m2m100", m2m)
+        machine = Machine(tmp_path, hub.url)
+        config = tmp_path / "multilingual.toml"
+        config.write_text('[translate]\nmultilingual_model = "tiny/m2m100"\n', encoding="utf-8")
+        proc, records = machine.run("--config", str(config))
+    assert proc.returncode == 0, proc.stderr
+    assert f"transnorm: {DE_EN} is not on the hub; de->en goes to tiny/m2m100 (multilingual)" in proc.stderr
+    assert "transnorm: downloading tiny/m2m100 for de->en (first use)" in proc.stderr
+    (record,) = records
+    assert record["errors"] == []
+    assert record["signature"]["engine"] == "transformers" and record["signature"]["model"] == "tiny/m2m100"
+
+
 def test_an_interrupted_download_resumes_where_it_stopped(tmp_path: Path) -> None:
     # the hub client writes 10 MiB chunks: a model above that, cut after the first chunk
     big = tiny_models.build_marian(tmp_path / "big", extra_vocab=90_000, seed=1)

@@ -22,6 +22,16 @@ ALLOW_PATTERNS = ["*.json", "*.spm", "*.model", "*.safetensors", "*.txt", "pytor
 _TRUE = {"1", "true", "yes", "on"}
 
 
+class ModelNotOnHub(EngineError):
+    """The hub has no such repository or revision: a route may go on to its next candidate."""
+
+    code = E_MODEL_UNAVAILABLE
+
+    def __init__(self, message: str, *, model: str) -> None:
+        super().__init__(message)
+        self.model = model
+
+
 def offline_mode(configured: bool = False) -> bool:
     """Whether downloads are forbidden: by the config, or by the hub's own variables."""
     env = (os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or "").lower()
@@ -38,6 +48,7 @@ def fetch_model(
     """
     try:
         from huggingface_hub import snapshot_download
+        from huggingface_hub.errors import RepositoryNotFoundError, RevisionNotFoundError
     except ImportError:
         raise missing_dependency("huggingface_hub", "mt", "Downloading models") from None
     out = stream or sys.stderr
@@ -50,9 +61,24 @@ def fetch_model(
         path = snapshot_download(model, revision=revision, allow_patterns=ALLOW_PATTERNS)
     except Exception as exc:  # network, auth, missing-repo and disk errors come in many types
         detail = " ".join(str(exc).split())
-        raise EngineError(
+        message = (
             f"could not download {model!r}: {type(exc).__name__}: {detail} Check the model id and the "
-            "network, or copy the model directory to this machine and pass --model PATH",
-            code=E_MODEL_UNAVAILABLE,
-        ) from None
+            "network, or copy the model directory to this machine and pass --model PATH"
+        )
+        if _caused_by(exc, (RepositoryNotFoundError, RevisionNotFoundError)):
+            raise ModelNotOnHub(message, model=model) from None
+        raise EngineError(message, code=E_MODEL_UNAVAILABLE) from None
     return Path(path)
+
+
+def _caused_by(exc: BaseException | None, kinds: tuple[type[BaseException], ...]) -> bool:
+    """Whether `exc` or an exception it was raised from is one of `kinds`.
+
+    `snapshot_download` reports a missing repository as `LocalEntryNotFoundError` raised from the
+    hub's `RepositoryNotFoundError` (it first looks for a cached copy).
+    """
+    while exc is not None:
+        if isinstance(exc, kinds):
+            return True
+        exc = exc.__cause__
+    return False

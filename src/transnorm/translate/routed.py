@@ -9,6 +9,7 @@ Nothing here imports torch, transformers or ctranslate2.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, ClassVar, Protocol
 
 from transnorm.errors import E_MODEL_UNAVAILABLE, EngineError
 from transnorm.translate.base import ModelInfo, TranslationEngine
+from transnorm.translate.hub import ModelNotOnHub
 from transnorm.translate.routing import (
     DEFAULT_MULTILINGUAL,
     DEFAULT_PATTERN,
@@ -91,6 +93,7 @@ class RoutedEngine(TranslationEngine):
         self._routes: dict[tuple[str, str], Route | None] = {}
         self._loaded: dict[str, LoadedModel] = {}
         self._fetch_failed: dict[str, EngineError] = {}
+        self._ready: set[tuple[str, str]] = set()  # pairs whose route's models are all here
         self._lock = threading.RLock()
 
     # hooks for subclasses
@@ -131,7 +134,7 @@ class RoutedEngine(TranslationEngine):
                 route = self.table.resolve(
                     source,
                     target,
-                    lambda r: all(self._locate(m) is not None or self._fetchable(m) for m in r.models),
+                    lambda r: all(self._locate(m) is not None or self._can_fetch(m) for m in r.models),
                 )
             self._routes[key] = route
         return self._routes[key]
@@ -144,6 +147,9 @@ class RoutedEngine(TranslationEngine):
         candidates = self.table.candidates(source_lang, target_lang)
         if not candidates:
             return f"{self.name}: no model configured for {source_lang}->{target_lang}"
+        failed = [self._fetch_failed[m] for r in candidates for m in r.models if m in self._fetch_failed]
+        if failed:  # the download this run tried says more than "not on this machine"
+            return str(failed[0])
         return self._missing(candidates[0].models[0], source_lang, target_lang)
 
     def model_info(self, source_lang: str, target_lang: str) -> ModelInfo:
@@ -184,10 +190,39 @@ class RoutedEngine(TranslationEngine):
             self._loaded.clear()
 
     def _required_route(self, source: str, target: str) -> Route:
-        route = self.route(source, target)
-        if route is None:
-            raise EngineError(self.why_unsupported(source, target), code=E_MODEL_UNAVAILABLE)
-        return route
+        """The pair's route with its models on this machine, fetched now if need be.
+
+        A model the hub does not have (no OPUS-MT model for the pair) sends the pair on to its next
+        candidate (the multilingual model, a pivot); any other failure is the pair's error.
+        """
+        key = (source, target)
+        while True:
+            route = self.route(source, target)
+            if route is None:
+                raise EngineError(self.why_unsupported(source, target), code=E_MODEL_UNAVAILABLE)
+            if key in self._ready:
+                return route
+            try:
+                for leg in route.legs:
+                    self._obtain(leg.model, leg.source, leg.target)
+            except ModelNotOnHub as exc:
+                with self._lock:
+                    self._routes.pop(key, None)
+                following = self.route(source, target)
+                if following is None:
+                    raise
+                print(
+                    f"transnorm: {exc.model} is not on the hub; {source}->{target} goes to "
+                    f"{'+'.join(following.models)} ({following.how})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                continue
+            self._ready.add(key)
+            return route
+
+    def _can_fetch(self, model: str) -> bool:
+        return self._fetchable(model) and model not in self._fetch_failed
 
     def _obtain(self, model: str, source: str = "", target: str = "") -> LocalModel:
         """The model on this machine: found, or fetched now when downloads are on."""
