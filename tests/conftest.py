@@ -52,5 +52,12 @@ def examples_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every test's translation cache out of the user's home."""
+    """Keep every test's caches out of the user's home, and tests off the network.
+
+    Offline mode keeps a run whose model is missing from trying the real hub; the download tests
+    lift it in the subprocesses they point at their local stand-in of the hub.
+    """
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    monkeypatch.delenv("HF_HOME", raising=False)
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")

