@@ -185,10 +185,10 @@ class Scheduler:
         planned: list[tuple[_Group, Segment, list[str]]] = []
         for key, segment, pieces in self.stage.plan(doc):
             group = self._group(key)
-            if isinstance(group, _Group):
-                planned.append((group, segment, pieces))
-            else:
+            if not isinstance(group, _Group):  # the pair cannot be served: one error, plan no further
                 self.stage.fail_segment(doc, segment, group)
+                break
+            planned.append((group, segment, pieces))
         by_group: dict[GroupKey, list[str]] = {}
         for group, _, pieces in planned:
             by_group.setdefault(group.key, []).extend(pieces)

@@ -199,7 +199,7 @@ class TranslateStage:
 
     def fail_segment(self, doc: Document, segment: Segment, failure: tuple[str, str]) -> None:
         """Record a segment's failure. A cause shared by several segments (a missing model fails them
-        all alike) is one error per document, naming its first segment and listing the others."""
+        all alike) is one error per document, naming its first segment and listing them all."""
         code, message = failure
         key = (id(doc), code, message)
         segments = self._failed_segments.setdefault(key, [])
@@ -208,8 +208,10 @@ class TranslateStage:
             doc.add_error(STAGE, code, message, segment=segment.index, fatal=False)
             return
         for err in doc.errors:
-            if err.stage == STAGE and err.code == code and err.segment == segments[0]:
+            if err.stage == STAGE and err.code == code and err.segment in segments:
+                err.segment = min(segments)
                 err.message = f"{message} (segments {', '.join(map(str, sorted(segments)))})"
+                return
 
     def finish_segment(
         self, segment: Segment, target: str, info: ModelInfo, key: tuple[str, str, str]
