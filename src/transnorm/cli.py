@@ -213,7 +213,7 @@ def _cmd_detect(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None)
     cfg = load_config(args.config).with_overrides(stages=("detect",))
     failed = 0
     with Pipeline(cfg) as pipe:
-        for doc in pipe.stream(read_documents(args.inputs, stdin=stdin)):
+        for doc in pipe.stream(read_documents(args.inputs, stdin=stdin, max_chars=cfg.max_document_chars)):
             rec: dict[str, Any] = {
                 "id": doc.id,
                 "lang": doc.lang,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -18,7 +19,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, get_args, get_origin, get_type_hints
 
-from transnorm.errors import ConfigError
+from transnorm.errors import ConfigError, InputError
+from transnorm.langcodes import check_lang
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,6 +28,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 STAGE_NAMES = ("detect", "segment", "translate", "normalise")
+"""Every stage, in the one order they run in; a config names a subset, in this order."""
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+"""A config file larger than this is refused (a config is a few kilobytes; this stops `/dev/zero`)."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,9 @@ class PipelineConfig:
     normalise: NormaliseOptions = field(default_factory=NormaliseOptions)
     write: WriteOptions = field(default_factory=WriteOptions)
 
+    def __post_init__(self) -> None:
+        _settle(self)
+
     def with_overrides(self, **sections: Mapping[str, Any] | Any) -> PipelineConfig:
         """A copy with some top-level fields or section fields replaced.
 
@@ -155,7 +163,7 @@ class PipelineConfig:
                 changes[key] = _build(type(current), {**_as_dict(current), **value}, key)
             else:
                 changes[key] = value
-        return _validate(dataclasses.replace(self, **changes))
+        return dataclasses.replace(self, **changes)
 
     def fingerprint(self) -> str:
         """A short stable hash of the configuration, written into every output signature."""
@@ -167,14 +175,22 @@ class PipelineConfig:
 
 
 def load_config(path: str | Path | None = None) -> PipelineConfig:
-    """Read a TOML config file; `None` gives the built-in defaults."""
+    """Read a TOML config file; `None` gives the built-in defaults.
+
+    Only a regular file of at most `MAX_CONFIG_BYTES` is read (`--config /dev/zero` or a directory
+    is a `ConfigError`, not an endless read or a traceback).
+    """
     if path is None:
         return PipelineConfig()
+    from transnorm.read import read_small_file
+
     p = Path(path)
     try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {p}") from None
+        data = read_small_file(p, MAX_CONFIG_BYTES, "config file")
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {p} is not valid TOML: {exc}") from None
     return config_from_dict(raw, source=str(p))
@@ -183,23 +199,199 @@ def load_config(path: str | Path | None = None) -> PipelineConfig:
 def config_from_dict(raw: Mapping[str, Any], source: str = "<config>") -> PipelineConfig:
     """Build and validate a config from a parsed mapping (TOML, JSON or Python)."""
     try:
-        return _validate(_build(PipelineConfig, raw, ""))
+        return _build(PipelineConfig, raw, "")
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
 
 
-def _validate(cfg: PipelineConfig) -> PipelineConfig:
-    unknown = [s for s in cfg.stages if s not in STAGE_NAMES]
+def _settle(cfg: PipelineConfig) -> None:
+    """The one validation pass: every field's type and range, language codes, stage order.
+
+    Runs in `PipelineConfig.__post_init__`, so a config built any way (TOML, dict, Python,
+    `with_overrides`) is checked before a pipeline exists. Values are replaced by their settled form
+    (language codes normalised once, lists made tuples, tables made read-only).
+    """
+    for f in fields(cfg):
+        value = getattr(cfg, f.name)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            settled = _settle_section(value, f.name)
+            object.__setattr__(cfg, f.name, settled)
+        else:
+            object.__setattr__(cfg, f.name, _check_field(type(cfg), f.name, value, f.name))
+    _check_stages(cfg)
+
+
+def _settle_section(section: Any, prefix: str) -> Any:
+    changes = {}
+    for f in fields(section):
+        value = getattr(section, f.name)
+        settled = _check_field(type(section), f.name, value, f"{prefix}.{f.name}")
+        if settled is not value:
+            changes[f.name] = settled
+    return dataclasses.replace(section, **changes) if changes else section
+
+
+def _check_field(cls: type, name: str, value: Any, where: str) -> Any:
+    value = _coerce(get_type_hints(cls)[name], value, where)
+    check = _CHECKS.get(where)
+    return check(value, where) if check is not None else value
+
+
+def _at_least(minimum: int) -> Any:
+    def check(value: int, where: str) -> int:
+        if value < minimum:
+            raise ConfigError(f"{where}: must be >= {minimum}, got {value!r}")
+        return value
+
+    return check
+
+
+def _one_of(*choices: str) -> Any:
+    def check(value: str, where: str) -> str:
+        if value not in choices:
+            raise ConfigError(f"{where}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
+        return value
+
+    return check
+
+
+def _lang(value: str | None, where: str) -> str | None:
+    return None if value is None else check_lang(value, where)
+
+
+def _lang_or_empty(value: str | None, where: str) -> str | None:
+    return value if value in (None, "") else check_lang(value, where)
+
+
+def _langs(value: tuple[str, ...], where: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(check_lang(v, f"{where}[{i}]") for i, v in enumerate(value)))
+
+
+def _priors(value: Mapping[str, float], where: str) -> Mapping[str, float]:
+    out = {}
+    for code, weight in value.items():
+        key = check_lang(code, f"{where}.{code}")
+        if not math.isfinite(weight) or weight < 0:
+            raise ConfigError(f"{where}.{code}: a weight must be a finite number >= 0, got {weight!r}")
+        out[key] = weight
+    return MappingProxyType(out)
+
+
+def _model_table(value: Mapping[str, str], where: str) -> Mapping[str, str]:
+    out = {}
+    for pair, model in value.items():
+        parts = pair.split("-")
+        if len(parts) != 2:
+            raise ConfigError(f"{where}.{pair}: a key is 'source-target' such as 'de-en' or '*-en'")
+        src, tgt = (p if p == "*" else check_lang(p, f"{where}.{pair}") for p in parts)
+        if not model:
+            raise ConfigError(f"{where}.{pair}: empty model id")
+        out[f"{src}-{tgt}"] = model
+    return MappingProxyType(out)
+
+
+def _model_pattern(value: str, where: str) -> str:
+    if value:
+        try:
+            value.format(src="de", tgt="en")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(
+                f"{where}: {value!r} is not a pattern with only {{src}} and {{tgt}} fields ({exc!r})"
+            ) from None
+    return value
+
+
+def _engine_names(value: tuple[str, ...], where: str) -> tuple[str, ...]:
+    for i, name in enumerate(value):
+        if not name.strip():
+            raise ConfigError(f"{where}[{i}]: empty engine name")
+    return value
+
+
+def _engine_options(value: Mapping[str, Mapping[str, Any]], where: str) -> Mapping[str, Mapping[str, Any]]:
+    for name, opts in value.items():
+        if not isinstance(opts, Mapping):
+            raise ConfigError(f"{where}.{name}: expected a table of options, got {opts!r}")
+    return MappingProxyType({name: MappingProxyType(dict(opts)) for name, opts in value.items()})
+
+
+def _not_a_directory(value: str | None, where: str) -> str | None:
+    if value is not None and (not value or Path(value).expanduser().is_dir()):
+        raise ConfigError(f"{where}: {value!r} is a directory, not a file path; name the cache file")
+    return value
+
+
+def _a_directory(value: str | None, where: str) -> str | None:
+    if value is not None:
+        p = Path(value).expanduser()
+        if not value or (p.exists() and not p.is_dir()):
+            raise ConfigError(f"{where}: {value!r} is not a directory")
+    return value
+
+
+def _output_format(value: str, where: str) -> str:
+    from transnorm.write import writer_formats
+
+    if value not in writer_formats():
+        raise ConfigError(
+            f"{where}: unknown output format {value!r}; available: {', '.join(writer_formats())}"
+        )
+    return value
+
+
+def _stage_names(value: tuple[str, ...], where: str) -> tuple[str, ...]:
+    unknown = [s for s in value if s not in STAGE_NAMES]
     if unknown:
-        raise ConfigError(f"stages: unknown stage {unknown[0]!r}; known stages: {', '.join(STAGE_NAMES)}")
-    if cfg.normalise.side not in ("source", "target"):
-        raise ConfigError(f"normalise.side: expected 'source' or 'target', got {cfg.normalise.side!r}")
-    for name in ("batch_size", "window_docs"):
-        if getattr(cfg.translate, name) < 1:
-            raise ConfigError(f"translate.{name}: must be >= 1")
-    if cfg.segment.max_chars < 20:
-        raise ConfigError("segment.max_chars: must be >= 20")
-    return cfg
+        raise ConfigError(f"{where}: unknown stage {unknown[0]!r}; known stages: {', '.join(STAGE_NAMES)}")
+    if not value:
+        raise ConfigError(f"{where}: empty; name the stages to run, in order: {', '.join(STAGE_NAMES)}")
+    if len(set(value)) != len(value) or list(value) != sorted(value, key=STAGE_NAMES.index):
+        raise ConfigError(
+            f"{where}: {list(value)} is out of order or repeats a stage; stages run in this order: "
+            f"{', '.join(STAGE_NAMES)} (leave out the ones you do not want)"
+        )
+    return value
+
+
+def _check_stages(cfg: PipelineConfig) -> None:
+    """Stages that work on sentences need the segment stage before them."""
+    for name in ("translate", "normalise"):
+        if name in cfg.stages and "segment" not in cfg.stages:
+            raise ConfigError(f"stages: {name!r} works on sentences and needs 'segment' before it")
+    if "translate" in cfg.stages and cfg.translate.engine == "auto" and not cfg.translate.engines:
+        raise ConfigError(
+            "translate.engines: empty while translate.engine is 'auto'; name at least one engine"
+        )
+
+
+# Checks beyond the type, by key. A key missing here needs only its type (booleans, free strings).
+_CHECKS: dict[str, Any] = {
+    "stages": _stage_names,
+    "target_lang": check_lang,
+    "source_lang": _lang,
+    "max_document_chars": _at_least(1),
+    "detect.seed": _at_least(0),
+    "detect.min_letters": _at_least(0),
+    "detect.allowed": _langs,
+    "detect.priors": _priors,
+    "detect.max_chars": _at_least(1),
+    "detect.segment_min_letters": _at_least(0),
+    "detect.segment_max_chars": _at_least(1),
+    "segment.max_chars": _at_least(20),
+    "translate.engines": _engine_names,
+    "translate.batch_size": _at_least(1),
+    "translate.window_docs": _at_least(1),
+    "translate.engine_options": _engine_options,
+    "translate.cache_path": _not_a_directory,
+    "translate.models": _model_table,
+    "translate.model_pattern": _model_pattern,
+    "translate.pivot_lang": _lang_or_empty,
+    "translate.max_batch_tokens": _at_least(1),
+    "normalise.lang": _lang,
+    "normalise.side": _one_of("source", "target"),
+    "normalise.cache_dir": _a_directory,
+    "write.format": _output_format,
+}
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
@@ -235,15 +427,21 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
     origin = get_origin(tp)
     args = get_args(tp)
     if dataclasses.is_dataclass(tp):
+        if isinstance(value, tp):
+            return value
         return _build(tp, value, where)
     if origin is tuple:
         if isinstance(value, str) or not isinstance(value, (list, tuple)):
             raise ConfigError(f"{where}: expected a list, got {value!r}")
-        return tuple(_coerce(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        items = tuple(_coerce(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        return value if isinstance(value, tuple) and items == value else items
     if origin is Mapping or tp is Mapping:
         if not isinstance(value, Mapping):
             raise ConfigError(f"{where}: expected a table, got {value!r}")
-        return MappingProxyType(dict(value))
+        if isinstance(value, MappingProxyType) and not args:
+            return value
+        inner = args[1] if args else Any
+        return MappingProxyType({str(k): _coerce(inner, v, f"{where}.{k}") for k, v in value.items()})
     if args and type(None) in args:  # Optional[X]
         if value is None:
             return None
@@ -253,13 +451,15 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")
         return value
+    if tp is Any:
+        return value
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where}: expected an integer, got {value!r}")
         return value
     if tp is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{where}: expected a finite number, got {value!r}")
         return float(value)
     if tp is str:
         if not isinstance(value, str):

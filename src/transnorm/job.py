@@ -109,7 +109,7 @@ def run_job(
     started = time.perf_counter()
     pipe = pipeline or Pipeline(config)
     bar = progress or ProgressBar(enabled=False)
-    docs = read_documents(inputs, stdin=stdin)
+    docs = read_documents(inputs, stdin=stdin, max_chars=config.max_document_chars)
     try:
         if output is None or str(output) == "-":
             _write_stream(pipe, docs, fmt, config, stdout or sys.stdout, summary, bar, workers)

@@ -30,14 +30,13 @@ from transnorm.errors import (
     E_NO_ENGINE,
     E_NO_SOURCE_LANG,
     E_STAGE_CRASHED,
-    ConfigError,
     EngineError,
     MissingDependencyError,
 )
 from transnorm.langcodes import normalise_lang
 from transnorm.translate.base import ModelInfo, TranslationEngine
 from transnorm.translate.chunking import fit_to_tokens, join_translated, plan_batches, split_long_text
-from transnorm.translate.registry import create_engine, engine_class
+from transnorm.translate.registry import check_engine_config, create_engine, engine_class
 
 STAGE = "translate"
 log = logging.getLogger(__name__)
@@ -68,11 +67,10 @@ class TranslateStage:
     ) -> None:
         self.config = config
         self.options = config.translate
-        if self.options.max_batch_tokens < 1:
-            raise ConfigError("translate.max_batch_tokens: must be >= 1")
         self.target = normalise_lang(config.target_lang) or config.target_lang
         self.resources = resources
         self._engines: dict[str, TranslationEngine] = dict(engines or {})
+        check_engine_config(self.options, given=self._engines)  # before any document is read
         self._cache: Any = None
         self._checker: Any = None
         self.stats: dict[str, int] = defaultdict(int)
