@@ -148,9 +148,9 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
     cfg = load_config(getattr(args, "config", None))
     overrides: dict[str, Any] = {}
-    if getattr(args, "target", None):
+    if getattr(args, "target", None) is not None:
         overrides["target_lang"] = args.target
-    if getattr(args, "source", None):
+    if getattr(args, "source", None) is not None:
         overrides["source_lang"] = args.source
     translate: dict[str, Any] = {}
     if getattr(args, "engine", None):
@@ -176,7 +176,10 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
 
     cfg = config_from_args(args)
     if cfg.translate.engine != "auto":
-        chosen = engine_class(cfg.translate.engine)  # an unknown engine is a usage error before any work
+        try:  # an unknown engine is a usage error before any work
+            chosen = engine_class(cfg.translate.engine)
+        except ConfigError as exc:
+            raise ConfigError(f"translate.engine: {exc}") from None
         if cfg.translate.model and not getattr(chosen, "routed", False):
             raise ConfigError(
                 f"--model applies to engines that load models (transformers, ctranslate2); "

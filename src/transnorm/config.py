@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any, get_args, get_origin, get_type_hints
 
 from transnorm.errors import ConfigError, InputError
-from transnorm.langcodes import check_lang
+from transnorm.langcodes import check_lang, is_known_lang
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -280,14 +280,34 @@ def _priors(value: Mapping[str, float], where: str) -> Mapping[str, float]:
 def _model_table(value: Mapping[str, str], where: str) -> Mapping[str, str]:
     out = {}
     for pair, model in value.items():
-        parts = pair.split("-")
-        if len(parts) != 2:
-            raise ConfigError(f"{where}.{pair}: a key is 'source-target' such as 'de-en' or '*-en'")
-        src, tgt = (p if p == "*" else check_lang(p, f"{where}.{pair}") for p in parts)
+        src, tgt = _split_pair(pair, f"{where}.{pair}")
         if not model:
             raise ConfigError(f"{where}.{pair}: empty model id")
         out[f"{src}-{tgt}"] = model
     return MappingProxyType(out)
+
+
+def _split_pair(pair: str, where: str) -> tuple[str, str]:
+    """`"de-en"` -> `("de", "en")`, `"pt-BR-en"` -> `("pt", "en")`, `"*-en"` -> `("*", "en")`.
+
+    With more than two subtags, a lower-case subtag of 2-3 letters (or `*`) starts a language and
+    anything else (`BR`, `Latn`, `419`) qualifies the one before, as in BCP 47 tags written as usual.
+    """
+    parts = pair.split("-")
+    if len(parts) == 2:
+        groups = [[parts[0]], [parts[1]]]
+    else:
+        groups = []
+        for i, part in enumerate(parts):
+            starts = part == "*" or (part.isalpha() and part.islower() and len(part) <= 3)
+            if i == 0 or starts:
+                groups.append([part])
+            else:
+                groups[-1].append(part)
+    if len(groups) != 2 or not all(g[0] == "*" or is_known_lang("-".join(g)) for g in groups):
+        raise ConfigError(f"{where}: a key is 'source-target' with language codes, such as 'de-en' or '*-en'")
+    src, tgt = ("*" if g[0] == "*" else check_lang("-".join(g), where) for g in groups)
+    return src, tgt
 
 
 def _model_pattern(value: str, where: str) -> str:

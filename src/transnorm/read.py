@@ -218,7 +218,7 @@ def read_small_file(path: Path, limit: int, what: str) -> bytes:
     directory is refused before a byte is read, and a file larger than `limit` is never read.
     """
     try:
-        with _open_regular(path) as fh:
+        with _open_regular(path, what) as fh:
             size = os.fstat(fh.fileno()).st_size
             data = fh.read(limit + 1) if size <= limit else b""
     except FileNotFoundError:
@@ -234,16 +234,16 @@ def read_small_file(path: Path, limit: int, what: str) -> bytes:
     return data
 
 
-def _open_regular(path: Path) -> IO[bytes]:
+def _open_regular(path: Path, what: str = "input file") -> IO[bytes]:
     """Open `path` for reading if it is a regular file (opened without blocking on a FIFO)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
         kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+        hint = "; inputs are regular files, directories of them, or - for standard input"
         raise InputError(
-            f"{path} is {kind}; inputs are regular files, directories of them, or - for standard input",
-            code=E_UNREADABLE,
+            f"{what} {path} is {kind}{hint if what == 'input file' else ''}", code=E_UNREADABLE
         )
     if hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)

@@ -28,11 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from transnorm.config import TranslateOptions
 from transnorm.errors import E_MODEL_UNAVAILABLE, EngineError
 from transnorm.translate.base import ModelInfo, TranslationEngine
 
-DEFAULT_PATTERN = "Helsinki-NLP/opus-mt-{src}-{tgt}"
-DEFAULT_MULTILINGUAL = "facebook/nllb-200-distilled-600M"
+# The defaults live in one table, the config's (`TranslateOptions`); engines built without a config use them.
+DEFAULT_PATTERN = TranslateOptions.model_pattern
+DEFAULT_MULTILINGUAL = TranslateOptions.multilingual_model
+DEFAULT_PIVOT = TranslateOptions.pivot_lang
 
 MARIAN, NLLB, M2M100 = "marian", "nllb", "m2m100"
 
@@ -138,7 +141,7 @@ class RoutingTable:
     models: Mapping[str, str]
     pattern: str | None = DEFAULT_PATTERN
     multilingual: str | None = DEFAULT_MULTILINGUAL
-    pivot: str | None = "en"
+    pivot: str | None = DEFAULT_PIVOT
     override: str | None = None
 
     def configured(self, src: str, tgt: str) -> str | None:
@@ -339,7 +342,7 @@ class RoutedEngine(TranslationEngine):
         models: Mapping[str, str] | None = None,
         model_pattern: str | None = DEFAULT_PATTERN,
         multilingual_model: str | None = DEFAULT_MULTILINGUAL,
-        pivot_lang: str | None = "en",
+        pivot_lang: str | None = DEFAULT_PIVOT,
         beam_size: int = 4,
         max_length_ratio: float = 2.0,
         **options: Any,
