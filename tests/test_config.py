@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import io
+import json
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 
-from transnorm.config import PipelineConfig, config_from_dict, load_config
+from transnorm import Pipeline
+from transnorm.cli import EXIT_USAGE, main
+from transnorm.config import STAGE_NAMES, PipelineConfig, TranslateOptions, config_from_dict, load_config
 from transnorm.errors import ConfigError
+from transnorm.translate.registry import _BUILTIN_ENGINES, engine_class, engine_options_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TOML = ROOT / "configs" / "default.toml"
@@ -82,14 +89,6 @@ def test_overrides_replace_fields_and_keep_the_rest() -> None:
 
 # -- one validation pass when the config is built (issue 9, section 3) ---------------------------
 
-import inspect  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-from typing import get_type_hints  # noqa: E402
-
-from transnorm.cli import EXIT_USAGE, main  # noqa: E402
-from transnorm.config import STAGE_NAMES, TranslateOptions  # noqa: E402
-
 
 def _cli(argv: list[str], stdin: bytes = b"") -> tuple[int, str]:
     out = io.StringIO()
@@ -141,7 +140,9 @@ def test_bad_value_exits_2_naming_the_key_before_reading_input(
     assert f"{key}:" in capsys.readouterr().err
 
 
-def test_cache_path_that_is_a_directory_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cache_path_that_is_a_directory_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cfg = tmp_path / "c.toml"
     cfg.write_text(f"[translate]\ncache_path = {json.dumps(str(tmp_path))}\n", encoding="utf-8")
     assert _cli(["run", "-", "--to", "en", "--config", str(cfg)], DOC) == (EXIT_USAGE, "")
@@ -271,10 +272,6 @@ def test_stage_order_is_the_one_canonical_order() -> None:
 
 
 def test_engine_options_are_checked_against_each_engines_declared_options() -> None:
-    from transnorm.translate.registry import _BUILTIN_ENGINES, engine_class, engine_options_of
-
-    from transnorm import Pipeline
-
     for name in _BUILTIN_ENGINES:
         declared = engine_options_of(engine_class(name))
         numeric = [k for k, p in declared.items() if type(p.default) in (int, float)]

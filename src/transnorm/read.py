@@ -242,9 +242,7 @@ def _open_regular(path: Path, what: str = "input file") -> IO[bytes]:
         os.close(fd)
         kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
         hint = "; inputs are regular files, directories of them, or - for standard input"
-        raise InputError(
-            f"{what} {path} is {kind}{hint if what == 'input file' else ''}", code=E_UNREADABLE
-        )
+        raise InputError(f"{what} {path} is {kind}{hint if what == 'input file' else ''}", code=E_UNREADABLE)
     if hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
