@@ -269,6 +269,7 @@ def test_stage_order_is_the_one_canonical_order() -> None:
                 PipelineConfig(stages=kept)
         else:
             assert PipelineConfig(stages=kept).stages == kept
+    assert PipelineConfig(stages=("normalise",)).stages == ("normalise",)  # as a worker process runs it
 
 
 def test_engine_options_are_checked_against_each_engines_declared_options() -> None:

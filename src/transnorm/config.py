@@ -374,10 +374,10 @@ def _stage_names(value: tuple[str, ...], where: str) -> tuple[str, ...]:
 
 
 def _check_stages(cfg: PipelineConfig) -> None:
-    """Stages that work on sentences need the segment stage before them."""
-    for name in ("translate", "normalise"):
-        if name in cfg.stages and "segment" not in cfg.stages:
-            raise ConfigError(f"stages: {name!r} works on sentences and needs 'segment' before it")
+    """Translate needs the segment stage before it: it translates sentences, and without them every
+    target would be null. (Normalise may run alone: worker processes run it on segmented documents.)"""
+    if "translate" in cfg.stages and "segment" not in cfg.stages:
+        raise ConfigError("stages: 'translate' works on sentences and needs 'segment' before it")
     if "translate" in cfg.stages and cfg.translate.engine == "auto" and not cfg.translate.engines:
         raise ConfigError(
             "translate.engines: empty while translate.engine is 'auto'; name at least one engine"
