@@ -98,8 +98,6 @@ _MEMORY_PROBE = textwrap.dedent(
     from transnorm.testing import UppercaseEngine
     from transnorm.translate.stage import TranslateStage
     from transnorm.write import open_writer
-from transnorm.write._linebreaks import LINE_BREAKS
-from transnorm.write.tsv import unescape
 
     kind = sys.argv[1]
     if kind == "line":
