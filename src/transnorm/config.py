@@ -1,14 +1,19 @@
 """The pipeline configuration: frozen dataclasses that map one to one onto `configs/*.toml`.
 
 Every field has a default and a comment on what it is for; `configs/default.toml` spells out the same
-defaults. Overrides are made with `dataclasses.replace` (see `PipelineConfig.with_overrides`). Loading
-checks every key and type, and a mistake is a `ConfigError` naming the key at fault, so a broken config
-stops a run before any document is touched.
+defaults. Overrides are made with `dataclasses.replace` (see `PipelineConfig.with_overrides`).
+
+A config is settled once, when it is built, however it is built (`__post_init__`): every key, type and
+range is checked against one table (`_CHECKS`), language codes are normalised (`PT-br` -> `pt`), and
+the stages must keep the one canonical order. A mistake is a `ConfigError` naming the key at fault, so
+a broken config stops a run before any document is read. What needs the registry (engine names and
+their options) is checked when the translate stage is built, see `translate.registry`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -212,12 +217,10 @@ def _settle(cfg: PipelineConfig) -> None:
     (language codes normalised once, lists made tuples, tables made read-only).
     """
     for f in fields(cfg):
-        value = getattr(cfg, f.name)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            settled = _settle_section(value, f.name)
-            object.__setattr__(cfg, f.name, settled)
-        else:
-            object.__setattr__(cfg, f.name, _check_field(type(cfg), f.name, value, f.name))
+        value = _check_field(type(cfg), f.name, getattr(cfg, f.name), f.name)
+        if dataclasses.is_dataclass(value):  # a section: given as a table or as the dataclass
+            value = _settle_section(value, f.name)
+        object.__setattr__(cfg, f.name, value)
     _check_stages(cfg)
 
 
@@ -232,9 +235,14 @@ def _settle_section(section: Any, prefix: str) -> Any:
 
 
 def _check_field(cls: type, name: str, value: Any, where: str) -> Any:
-    value = _coerce(get_type_hints(cls)[name], value, where)
+    value = _coerce(_hints(cls)[name], value, where)
     check = _CHECKS.get(where)
     return check(value, where) if check is not None else value
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
 
 
 def _at_least(minimum: int) -> Any:
@@ -432,7 +440,7 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 def _build(cls: type, raw: Mapping[str, Any], prefix: str) -> Any:
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{prefix or 'config'}: expected a table, got {type(raw).__name__}")
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     known = {f.name for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in raw.items():

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from transnorm.config import PipelineConfig
 from transnorm.document import Document, replace_surrogates
 from transnorm.errors import (
     E_BAD_JSON,
@@ -45,8 +46,8 @@ STDIN = "-"
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 # Files picked up when walking a directory; a file named on the command line is read whatever its name.
 DIRECTORY_SUFFIXES = (".txt", ".text", *JSONL_SUFFIXES)
-DEFAULT_MAX_CHARS = 50_000_000
-"""`PipelineConfig.max_document_chars` by default (repeated here so that reading needs no config)."""
+DEFAULT_MAX_CHARS: int = PipelineConfig.max_document_chars
+"""The config's default `max_document_chars`, for callers that read without a config."""
 MAX_JSON_DEPTH = 100
 """Deepest nesting of arrays and objects accepted in a JSONL record (metadata is flat in practice)."""
 _BINARY_SNIFF = 8192
