@@ -287,3 +287,44 @@ def test_html_shows_bidi_controls_in_ids_instead_of_obeying_them() -> None:
     for part in (toc, heading):
         assert "\u202e" not in part
         assert "U+202E" in part and "<bdi>" in part
+
+
+_ZERO_PROBE = textwrap.dedent(
+    """
+    import io, json, sys
+    from transnorm.read import read_documents
+
+    class Zeros(io.RawIOBase):  # /dev/zero, cut after `size` bytes, then one good line
+        def __init__(self, size):
+            self.left, self.src, self.tail = size, open("/dev/zero", "rb", buffering=0), b'\\n{"id": "ok", "text": "x"}\\n'
+        def readable(self):
+            return True
+        def readinto(self, buf):
+            if self.left > 0:
+                n = self.src.readinto(memoryview(buf)[: min(len(buf), self.left)])
+                self.left -= n
+                return n
+            n = min(len(buf), len(self.tail))
+            buf[:n], self.tail = self.tail[:n], self.tail[n:]
+            return n
+
+    stdin = io.BufferedReader(Zeros(int(sys.argv[1])))
+    docs = [(d.id, [e.code for e in d.errors]) for d in read_documents(["-"], stdin=stdin, max_chars=1000)]
+    hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+    print(json.dumps({"docs": docs, "peak_mb": hwm / 1024}))
+    """
+)
+
+
+def test_endless_line_on_stdin_is_read_in_bounded_memory() -> None:
+    """`transnorm run - < /dev/zero` grew without bound; now a line is never held past the limit."""
+    res = subprocess.run(
+        [sys.executable, "-c", _ZERO_PROBE, str(400 * 1024 * 1024)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    report = json.loads(res.stdout)
+    assert report["docs"] == [["<stdin>:1", ["E107"]], ["ok", []]]
+    assert report["peak_mb"] < 150, report  # 400 MB went through; the interpreter alone is ~40 MB

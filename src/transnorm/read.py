@@ -52,7 +52,7 @@ MAX_JSON_DEPTH = 100
 """Deepest nesting of arrays and objects accepted in a JSONL record (metadata is flat in practice)."""
 _BINARY_SNIFF = 8192
 _MARGIN_BYTES = 64 * 1024
-_DISCARD_CHUNK = 1024 * 1024
+_CHUNK = 1024 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -63,8 +63,8 @@ def max_text_bytes(max_chars: int) -> int:
 
 
 def max_line_bytes(max_chars: int) -> int:
-    """Bytes a JSONL line may have: `max_chars` characters written as `\\uXXXX\\uXXXX` plus metadata."""
-    return 12 * max_chars + _MARGIN_BYTES
+    """Bytes a JSONL line may have: `max_chars` characters written as `\\uXXXX` escapes, plus metadata."""
+    return 6 * max_chars + _MARGIN_BYTES
 
 
 def read_documents(
@@ -339,12 +339,21 @@ def _deeper_than(value: Any, limit: int) -> bool:
 def _lines(stream: IO[bytes], limit: int) -> Iterator[bytes | InputError]:
     """The lines of a JSONL stream, each at most `limit` bytes; an `InputError` for a longer line.
 
-    A longer line is skipped to its end in bounded chunks, so memory stays bounded. A UTF-8 BOM
-    at the start is dropped; a UTF-16 BOM switches to decoding the stream as UTF-16.
+    Lines are read in chunks of at most 1 MiB, and a line found longer than `limit` is skipped to its
+    end without being kept, so memory stays within `limit` whatever the input (`- < /dev/zero`). A
+    UTF-8 BOM at the start is dropped; a UTF-16 BOM switches to decoding the stream as UTF-16.
     """
     first = True
     while True:
-        line = stream.readline(limit)
+        line, skipped = _bounded_line(stream, limit)
+        if skipped:
+            yield InputError(
+                f"line has {skipped:,} bytes or more, more than the {limit:,} that max_document_chars "
+                "allows; it was skipped",
+                code=E_TOO_LARGE,
+            )
+            first = False
+            continue
         if not line:
             return
         if first:
@@ -354,19 +363,25 @@ def _lines(stream: IO[bytes], limit: int) -> Iterator[bytes | InputError]:
                 return
             if line.startswith(_UTF8_BOM):
                 line = line[len(_UTF8_BOM) :]
-        if len(line) >= limit and not line.endswith(b"\n"):
-            size = len(line)
-            while chunk := stream.readline(_DISCARD_CHUNK):
-                size += len(chunk)
-                if chunk.endswith(b"\n"):
-                    break
-            yield InputError(
-                f"line has more than {limit:,} bytes ({size:,} read), more than max_document_chars allows; "
-                "it was skipped",
-                code=E_TOO_LARGE,
-            )
-            continue
         yield line
+
+
+def _bounded_line(stream: IO[bytes], limit: int) -> tuple[bytes, int]:
+    """`(line, 0)`, `(b"", 0)` at the end, or `(b"", bytes skipped)` for a line longer than `limit`."""
+    step = min(_CHUNK, limit + 1)
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.readline(step)
+        size += len(chunk)
+        if size > limit:
+            while chunk and not chunk.endswith(b"\n"):
+                chunk = stream.readline(_CHUNK)
+                size += len(chunk)
+            return b"", size
+        if len(chunk) < step or chunk.endswith(b"\n"):  # short only at a newline or the end
+            return (b"".join(parts) + chunk if parts else chunk), 0
+        parts.append(chunk)
 
 
 def _utf16_lines(raw: io.RawIOBase, limit: int) -> Iterator[bytes | InputError]:
