@@ -303,3 +303,12 @@ def test_routing_defaults_come_from_the_one_config_table() -> None:
         opts.multilingual_model,
         opts.pivot_lang,
     )
+
+
+def test_config_pickles_and_comes_back_settled() -> None:
+    import pickle
+
+    cfg = load_config(DEFAULT_TOML).with_overrides(target_lang="pt-BR", detect={"priors": {"DE": 2.0}})
+    back = pickle.loads(pickle.dumps(cfg))
+    assert back == cfg and back.fingerprint() == cfg.fingerprint()
+    assert back.target_lang == "pt" and dict(back.detect.priors) == {"de": 2.0}

@@ -262,3 +262,13 @@ def test_glossary_must_be_a_regular_file() -> None:
 
     with pytest.raises(GlossaryError, match="not a regular file"):
         load_glossary("/dev/zero")
+
+
+def test_glossary_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import transnorm.normalise.glossary as glossary_module
+
+    f = tmp_path / "names.tsv"
+    f.write_text("id\tlang\tcanonical\tvariants\n" + "x\ten\tX\tY\n" * 100, encoding="utf-8")
+    monkeypatch.setattr(glossary_module, "MAX_GLOSSARY_BYTES", 500)
+    with pytest.raises(glossary_module.GlossaryError, match="more than the 500"):
+        glossary_module.load_glossary(f)

@@ -178,6 +178,10 @@ class PipelineConfig:
     def to_dict(self) -> dict[str, Any]:
         return _as_dict(self)
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickle as the plain dict (its read-only tables do not pickle); unpickling settles it again."""
+        return config_from_dict, (self.to_dict(),)
+
 
 def load_config(path: str | Path | None = None) -> PipelineConfig:
     """Read a TOML config file; `None` gives the built-in defaults.
