@@ -149,11 +149,12 @@ def test_dangling_and_looping_links_get_an_error_record(tmp_path: Path) -> None:
     assert len(docs) == 5
 
 
-def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+def test_a_file_named_twice_or_hard_linked_is_read_once(tmp_path: Path) -> None:
     f = tmp_path / "a.txt"
     f.write_text("once", encoding="utf-8")
-    first, second = read_documents([str(f), str(f)])
-    assert first.text == "once" and _codes(second) == [E_DUPLICATE_INPUT]
+    os.link(f, tmp_path / "b.txt")
+    first, second, third = read_documents([str(f), str(f), str(tmp_path / "b.txt")])
+    assert first.text == "once" and _codes(second) == _codes(third) == [E_DUPLICATE_INPUT]
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])

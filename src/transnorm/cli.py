@@ -191,7 +191,7 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
     if bar.enabled:
         from transnorm.read import count_documents
 
-        bar.total = count_documents(args.inputs)
+        bar.total = count_documents(args.inputs, max_chars=cfg.max_document_chars)
     summary = run_job(
         args.inputs,
         config=cfg,

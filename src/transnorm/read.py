@@ -90,7 +90,7 @@ def read_documents(
                 yield from from_path(found, max_chars)
 
 
-def count_documents(inputs: Iterable[str]) -> int | None:
+def count_documents(inputs: Iterable[str], *, max_chars: int = DEFAULT_MAX_CHARS) -> int | None:
     """How many documents `read_documents` will yield, for a progress ETA; None for standard input.
 
     Counts non-blank lines of JSONL files without parsing them, so it costs one fast read.
@@ -106,17 +106,18 @@ def count_documents(inputs: Iterable[str]) -> int | None:
                 continue
             try:
                 with _open_regular(found) as fh:
-                    total += sum(1 for line in fh if line.strip())
+                    lines = _lines(fh, max_line_bytes(max_chars))
+                    total += sum(1 for line in lines if isinstance(line, InputError) or line.strip())
             except (OSError, InputError):
                 total += 1  # it will be one error record
     return total
 
 
 class _Walk:
-    """The files of the inputs, each real file and directory once, links followed by real path."""
+    """The files of the inputs, each real file and directory once, whatever links lead to it."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, str] = {}  # real path -> the path it was first read under
+        self._seen: dict[tuple[int, int], str] = {}  # (device, inode) -> the path first read under
 
     def input(self, path: Path) -> Iterator[Path | Document]:
         """`path` itself, or the input files under it; an error `Document` where one cannot be read."""
@@ -127,14 +128,18 @@ class _Walk:
         yield from self._directory(path)
 
     def _first_time(self, path: Path) -> str | None:
-        """None when `path` is read for the first time, else the path it was first read under."""
+        """None when `path` is read for the first time, else the path it was first read under.
+
+        Files are told apart by device and inode (one `stat`, links followed), so a file reached
+        through any number of links or hard links counts as one.
+        """
         try:
-            real = os.path.realpath(path, strict=True)
+            st = os.stat(path)
         except OSError:  # missing, dangling, a loop: reading it reports the error
             return None
-        first = self._seen.get(real)
+        first = self._seen.get((st.st_dev, st.st_ino))
         if first is None:
-            self._seen[real] = str(path)
+            self._seen[(st.st_dev, st.st_ino)] = str(path)
         return first
 
     def _directory(self, root: Path) -> Iterator[Path | Document]:
@@ -181,8 +186,8 @@ def _duplicate(path: Path, first: str) -> Document:
     return _error_doc(
         str(path),
         E_DUPLICATE_INPUT,
-        f"{path} is the same file or directory as {first}, which was already read (a symbolic link or an "
-        "input named twice); it is not read again",
+        f"{path} is the same file or directory as {first}, which was already read (through a link, or "
+        "named twice); it is not read again",
     )
 
 
