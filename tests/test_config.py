@@ -312,3 +312,11 @@ def test_config_pickles_and_comes_back_settled() -> None:
     back = pickle.loads(pickle.dumps(cfg))
     assert back == cfg and back.fingerprint() == cfg.fingerprint()
     assert back.target_lang == "pt" and dict(back.detect.priors) == {"de": 2.0}
+
+
+def test_every_check_belongs_to_a_real_key() -> None:
+    from transnorm._config_checks import CHECKS
+
+    assert set(CHECKS) <= set(_all_keys(PipelineConfig())), (
+        "a check registered under a key that does not exist"
+    )
