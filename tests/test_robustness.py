@@ -1,4 +1,6 @@
-"""Robustness under bad input and load: arbitrary Unicode, huge documents, many segments, workers."""
+"""Robustness under bad and hostile input and load: arbitrary Unicode, huge documents, many segments,
+workers, JSON that Python cannot hold, devices as inputs, non-standard JSON numbers, line breaks and
+bidi controls in output."""
 
 from __future__ import annotations
 
@@ -15,11 +17,15 @@ from hypothesis import strategies as st
 
 from corpora import ntrex_lines
 from transnorm import Document, Pipeline, PipelineConfig
+from transnorm.cli import main
+from transnorm.document import Segment
 from transnorm.job import run_job
 from transnorm.read import read_documents
 from transnorm.testing import UppercaseEngine
 from transnorm.translate.stage import TranslateStage
 from transnorm.write import open_writer
+from transnorm.write._linebreaks import LINE_BREAKS
+from transnorm.write.tsv import unescape
 
 
 def _pipeline(**overrides) -> Pipeline:
@@ -155,3 +161,172 @@ def test_workers_give_the_same_output_as_one_process(tmp_path: Path) -> None:
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert b"dmitry-peskov" in outputs[0]
+
+
+# -- hostile input through the command line: N documents in, N records out (issue 9, section 4) --
+
+_HOSTILE_LINES = [
+    '{"id": "deep", "text": "x", "m": ' + "[" * 1000 + "]" * 1000 + "}",
+    '{"id": "digits", "text": "x", "n": ' + "7" * 5000 + "}",
+]
+
+
+def _cli(argv: list[str], stdin: bytes = b"") -> tuple[int, list[dict]]:
+    out = io.StringIO()
+    code = main(argv, stdout=out, stdin=io.BytesIO(stdin))
+    return code, [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "--to", "en", "--engine", "passthrough", "--quiet", "--no-cache"],
+        ["detect"],
+        ["normalise", "--lang", "en"],
+    ],
+    ids=["run", "detect", "normalise"],
+)
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_json_python_cannot_hold_is_one_e105_record_and_the_rest_is_kept(
+    tmp_path: Path, command: list[str], via: str
+) -> None:
+    lines = [
+        '{"id": "a", "text": "Hello there, my friend."}',
+        *_HOSTILE_LINES,
+        '{"id": "b", "text": "Bye now."}',
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(data)
+    argv = [*command, str(src)] if via == "file" else [*command, "-"]
+    code, records = _cli(argv, data if via == "stdin" else b"")
+    assert code == 1  # some documents carry errors; the run did not crash
+    assert len(records) == 4 and records[0]["id"] == "a" and records[3]["id"] == "b"
+    assert [[e["code"] for e in r.get("errors", [])] for r in records[1:3]] == [["E105"], ["E105"]]
+
+
+def test_devices_in_the_inputs_are_error_records(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Hello there, my friend."}\n', encoding="utf-8")
+    argv = ["run", str(src), "/dev/zero", "/dev/urandom", "--to", "en", "--engine", "passthrough", "--quiet"]
+    code, records = _cli(argv)
+    assert code == 1
+    assert [(r["id"], [e["code"] for e in r["errors"]]) for r in records] == [
+        ("a", []),
+        ("/dev/zero", ["E108"]),
+        ("/dev/urandom", ["E108"]),
+    ]
+
+
+def _strict(text: str) -> list[dict]:
+    def refuse(name: str) -> None:
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    return [json.loads(line, parse_constant=refuse) for line in text.splitlines()]
+
+
+def test_nan_and_infinity_in_metadata_are_written_as_strict_json(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"id": "a", "text": "Hello there.", "score": NaN, "xs": [Infinity, -Infinity, 1e999, 0.5]}\n'
+        '{"id": "b", "text": "Hello again.", "score": 1.5}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    argv = [
+        "run",
+        str(src),
+        "--from",
+        "en",
+        "--to",
+        "en",
+        "--engine",
+        "passthrough",
+        "-o",
+        str(out),
+        "--quiet",
+    ]
+    assert main(argv) == 0
+    a, b = _strict(out.read_text(encoding="utf-8"))
+    assert a["metadata"] == {"score": None, "xs": [None, None, None, 0.5]}
+    assert any("NaN or Infinity" in w for w in a["warnings"])
+    assert b["metadata"] == {"score": 1.5} and b["warnings"] == []
+
+
+def test_line_break_table_is_exactly_what_splitlines_splits_on() -> None:
+    splitting = {chr(c) for c in range(0x110000) if len(f"a{chr(c)}b".splitlines()) > 1}
+    assert set(LINE_BREAKS) == splitting
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "tsv"])
+def test_line_formats_escape_every_line_break(fmt: str) -> None:
+    text = "".join(f"w{i}{ch}" for i, ch in enumerate(LINE_BREAKS)) + "\t\\end"
+    doc = Document(f"id{LINE_BREAKS}", text)
+    doc.segments = [Segment(index=0, start=0, end=len(text), source=text, target=text)]
+    buf = io.StringIO()
+    writer = open_writer(fmt, buf)
+    writer.write(doc)
+    writer.close()
+    rows = buf.getvalue().splitlines()
+    assert len(rows) == (1 if fmt == "jsonl" else 2)  # the TSV has a header row
+    if fmt == "tsv":
+        cells = rows[1].split("\t")
+        assert unescape(cells[0]) == doc.id and unescape(cells[5]) == text and unescape(cells[6]) == text
+    else:
+        assert json.loads(rows[0])["segments"][0]["source"] == text
+
+
+def test_html_shows_bidi_controls_in_ids_instead_of_obeying_them() -> None:
+    spoof = "invoice_\u202egpj.exe"  # displays as "invoice_exe.jpg" when the control is obeyed
+    buf = io.StringIO()
+    writer = open_writer("html", buf)
+    writer.write(Document(spoof, "Some text."))
+    writer.close()
+    page = buf.getvalue()
+    head, _, body = page.partition("<main>")
+    toc = head[head.index('<nav class="toc">') :]
+    heading = body[body.index("<h2") : body.index("</h2>")]
+    for part in (toc, heading):
+        assert "\u202e" not in part
+        assert "U+202E" in part and "<bdi>" in part
+
+
+_ZERO_PROBE = textwrap.dedent(
+    """
+    import io, json, sys
+    from transnorm.read import read_documents
+
+    class Zeros(io.RawIOBase):  # /dev/zero, cut after `size` bytes, then one good line
+        def __init__(self, size):
+            self.left, self.src, self.tail = size, open("/dev/zero", "rb", buffering=0), b'\\n{"id": "ok", "text": "x"}\\n'
+        def readable(self):
+            return True
+        def readinto(self, buf):
+            if self.left > 0:
+                n = self.src.readinto(memoryview(buf)[: min(len(buf), self.left)])
+                self.left -= n
+                return n
+            n = min(len(buf), len(self.tail))
+            buf[:n], self.tail = self.tail[:n], self.tail[n:]
+            return n
+
+    stdin = io.BufferedReader(Zeros(int(sys.argv[1])))
+    docs = [(d.id, [e.code for e in d.errors]) for d in read_documents(["-"], stdin=stdin, max_chars=1000)]
+    hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+    print(json.dumps({"docs": docs, "peak_mb": hwm / 1024}))
+    """
+)
+
+
+def test_endless_line_on_stdin_is_read_in_bounded_memory() -> None:
+    """`transnorm run - < /dev/zero` grew without bound; now a line is never held past the limit."""
+    res = subprocess.run(
+        [sys.executable, "-c", _ZERO_PROBE, str(400 * 1024 * 1024)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    report = json.loads(res.stdout)
+    assert report["docs"] == [["<stdin>:1", ["E107"]], ["ok", []]]
+    assert report["peak_mb"] < 150, report  # 400 MB went through; the interpreter alone is ~40 MB

@@ -209,6 +209,5 @@ def test_a_missing_model_is_reported_once_per_document(tmp_path: Path) -> None:
 def test_invalid_token_budget_is_a_config_error() -> None:
     from transnorm.errors import ConfigError
 
-    cfg = PipelineConfig().with_overrides(translate={"max_batch_tokens": 0})
-    with pytest.raises(ConfigError, match="max_batch_tokens"):
-        TranslateStage(cfg)
+    with pytest.raises(ConfigError, match="max_batch_tokens"):  # when the config is built
+        PipelineConfig().with_overrides(translate={"max_batch_tokens": 0})

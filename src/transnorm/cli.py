@@ -153,9 +153,9 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
     cfg = load_config(getattr(args, "config", None))
     overrides: dict[str, Any] = {}
-    if getattr(args, "target", None):
+    if getattr(args, "target", None) is not None:
         overrides["target_lang"] = args.target
-    if getattr(args, "source", None):
+    if getattr(args, "source", None) is not None:
         overrides["source_lang"] = args.source
     translate: dict[str, Any] = {}
     if getattr(args, "engine", None):
@@ -183,7 +183,10 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
 
     cfg = config_from_args(args)
     if cfg.translate.engine != "auto":
-        chosen = engine_class(cfg.translate.engine)  # an unknown engine is a usage error before any work
+        try:  # an unknown engine is a usage error before any work
+            chosen = engine_class(cfg.translate.engine)
+        except ConfigError as exc:
+            raise ConfigError(f"translate.engine: {exc}") from None
         if cfg.translate.model and not getattr(chosen, "routed", False):
             raise ConfigError(
                 f"--model applies to engines that load models (transformers, ctranslate2); "
@@ -200,7 +203,7 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
     if bar.enabled:
         from transnorm.read import count_documents
 
-        bar.total = count_documents(args.inputs)
+        bar.total = count_documents(args.inputs, max_chars=cfg.max_document_chars)
     summary = run_job(
         args.inputs,
         config=cfg,
@@ -227,7 +230,7 @@ def _cmd_detect(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None)
     cfg = load_config(args.config).with_overrides(stages=("detect",))
     failed = 0
     with Pipeline(cfg) as pipe:
-        for doc in pipe.stream(read_documents(args.inputs, stdin=stdin)):
+        for doc in pipe.stream(read_documents(args.inputs, stdin=stdin, max_chars=cfg.max_document_chars)):
             rec: dict[str, Any] = {
                 "id": doc.id,
                 "lang": doc.lang,

@@ -1,16 +1,22 @@
 """The pipeline configuration: frozen dataclasses that map one to one onto `configs/*.toml`.
 
 Every field has a default and a comment on what it is for; `configs/default.toml` spells out the same
-defaults. Overrides are made with `dataclasses.replace` (see `PipelineConfig.with_overrides`). Loading
-checks every key and type, and a mistake is a `ConfigError` naming the key at fault, so a broken config
-stops a run before any document is touched.
+defaults. Overrides are made with `dataclasses.replace` (see `PipelineConfig.with_overrides`).
+
+A config is settled once, when it is built, however it is built (`__post_init__`): every key, type and
+range is checked against one table (`transnorm._config_checks.CHECKS`), language codes are normalised (`PT-br` -> `pt`), and
+the stages must keep the one canonical order. A mistake is a `ConfigError` naming the key at fault, so
+a broken config stops a run before any document is read. What needs the registry (engine names and
+their options) is checked when the translate stage is built, see `translate.registry`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
+import math
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -18,7 +24,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, get_args, get_origin, get_type_hints
 
-from transnorm.errors import ConfigError
+from transnorm._config_checks import CHECKS
+from transnorm.errors import ConfigError, InputError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,6 +33,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 STAGE_NAMES = ("detect", "segment", "translate", "normalise")
+"""Every stage, in the one order they run in; a config names a subset, in this order."""
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+"""A config file larger than this is refused (a config is a few kilobytes; this stops `/dev/zero`)."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,9 @@ class PipelineConfig:
     normalise: NormaliseOptions = field(default_factory=NormaliseOptions)
     write: WriteOptions = field(default_factory=WriteOptions)
 
+    def __post_init__(self) -> None:
+        _settle(self)
+
     def with_overrides(self, **sections: Mapping[str, Any] | Any) -> PipelineConfig:
         """A copy with some top-level fields or section fields replaced.
 
@@ -161,7 +174,7 @@ class PipelineConfig:
                 changes[key] = _build(type(current), {**_as_dict(current), **value}, key)
             else:
                 changes[key] = value
-        return _validate(dataclasses.replace(self, **changes))
+        return dataclasses.replace(self, **changes)
 
     def fingerprint(self) -> str:
         """A short stable hash of the configuration, written into every output signature."""
@@ -171,16 +184,28 @@ class PipelineConfig:
     def to_dict(self) -> dict[str, Any]:
         return _as_dict(self)
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickle as the plain dict (its read-only tables do not pickle); unpickling settles it again."""
+        return config_from_dict, (self.to_dict(),)
+
 
 def load_config(path: str | Path | None = None) -> PipelineConfig:
-    """Read a TOML config file; `None` gives the built-in defaults."""
+    """Read a TOML config file; `None` gives the built-in defaults.
+
+    Only a regular file of at most `MAX_CONFIG_BYTES` is read (`--config /dev/zero` or a directory
+    is a `ConfigError`, not an endless read or a traceback).
+    """
     if path is None:
         return PipelineConfig()
+    from transnorm.read import read_small_file
+
     p = Path(path)
     try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {p}") from None
+        data = read_small_file(p, MAX_CONFIG_BYTES, "config file")
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {p} is not valid TOML: {exc}") from None
     return config_from_dict(raw, source=str(p))
@@ -189,23 +214,52 @@ def load_config(path: str | Path | None = None) -> PipelineConfig:
 def config_from_dict(raw: Mapping[str, Any], source: str = "<config>") -> PipelineConfig:
     """Build and validate a config from a parsed mapping (TOML, JSON or Python)."""
     try:
-        return _validate(_build(PipelineConfig, raw, ""))
+        return _build(PipelineConfig, raw, "")
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
 
 
-def _validate(cfg: PipelineConfig) -> PipelineConfig:
-    unknown = [s for s in cfg.stages if s not in STAGE_NAMES]
-    if unknown:
-        raise ConfigError(f"stages: unknown stage {unknown[0]!r}; known stages: {', '.join(STAGE_NAMES)}")
-    if cfg.normalise.side not in ("source", "target"):
-        raise ConfigError(f"normalise.side: expected 'source' or 'target', got {cfg.normalise.side!r}")
-    for name in ("batch_size", "window_docs"):
-        if getattr(cfg.translate, name) < 1:
-            raise ConfigError(f"translate.{name}: must be >= 1")
-    if cfg.segment.max_chars < 20:
-        raise ConfigError("segment.max_chars: must be >= 20")
-    return cfg
+def _settle(cfg: PipelineConfig) -> None:
+    """The one validation pass: every field's type and range, language codes, stage order.
+
+    Runs in `PipelineConfig.__post_init__`, so a config built any way (TOML, dict, Python,
+    `with_overrides`) is checked before a pipeline exists. Values are replaced by their settled form
+    (language codes normalised once, lists made tuples, tables made read-only).
+    """
+    for f in fields(cfg):
+        value = _check_field(type(cfg), f.name, getattr(cfg, f.name), f.name)
+        if dataclasses.is_dataclass(value):  # a section: given as a table or as the dataclass
+            value = _settle_section(value, f.name)
+        object.__setattr__(cfg, f.name, value)
+    _check_stages(cfg)
+
+
+def _settle_section(section: Any, prefix: str) -> Any:
+    changes = {}
+    for f in fields(section):
+        value = getattr(section, f.name)
+        settled = _check_field(type(section), f.name, value, f"{prefix}.{f.name}")
+        if settled is not value:
+            changes[f.name] = settled
+    return dataclasses.replace(section, **changes) if changes else section
+
+
+def _check_field(cls: type, name: str, value: Any, where: str) -> Any:
+    value = _coerce(_hints(cls)[name], value, where)
+    check = CHECKS.get(where)
+    return check(value, where) if check is not None else value
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _check_stages(cfg: PipelineConfig) -> None:
+    """Translate needs the segment stage before it: it translates sentences, and without them every
+    target would be null. (Normalise may run alone: worker processes run it on segmented documents.)"""
+    if "translate" in cfg.stages and "segment" not in cfg.stages:
+        raise ConfigError("stages: 'translate' works on sentences and needs 'segment' before it")
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
@@ -226,7 +280,7 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 def _build(cls: type, raw: Mapping[str, Any], prefix: str) -> Any:
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{prefix or 'config'}: expected a table, got {type(raw).__name__}")
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     known = {f.name for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in raw.items():
@@ -241,15 +295,21 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
     origin = get_origin(tp)
     args = get_args(tp)
     if dataclasses.is_dataclass(tp):
+        if isinstance(value, tp):
+            return value
         return _build(tp, value, where)
     if origin is tuple:
         if isinstance(value, str) or not isinstance(value, (list, tuple)):
             raise ConfigError(f"{where}: expected a list, got {value!r}")
-        return tuple(_coerce(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        items = tuple(_coerce(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        return value if isinstance(value, tuple) and items == value else items
     if origin is Mapping or tp is Mapping:
         if not isinstance(value, Mapping):
             raise ConfigError(f"{where}: expected a table, got {value!r}")
-        return MappingProxyType(dict(value))
+        if isinstance(value, MappingProxyType) and not args:
+            return value
+        inner = args[1] if args else Any
+        return MappingProxyType({str(k): _coerce(inner, v, f"{where}.{k}") for k, v in value.items()})
     if args and type(None) in args:  # Optional[X]
         if value is None:
             return None
@@ -259,13 +319,15 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")
         return value
+    if tp is Any:
+        return value
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where}: expected an integer, got {value!r}")
         return value
     if tp is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{where}: expected a finite number, got {value!r}")
         return float(value)
     if tp is str:
         if not isinstance(value, str):

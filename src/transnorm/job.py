@@ -59,7 +59,10 @@ def run_job(
     try:
         with sink:  # the output is checked and locked before the pipeline is built
             pipe = pipeline or Pipeline(config)
-            docs = sink.begin(read_documents(inputs, stdin=stdin), {**pipe.signature, "format": fmt})
+            docs = sink.begin(
+                read_documents(inputs, stdin=stdin, max_chars=config.max_document_chars),
+                {**pipe.signature, "format": fmt},
+            )
             bar.skipped = summary.skipped_already_done
             for doc in pipe.stream(docs, workers=workers):
                 sink.write(doc)

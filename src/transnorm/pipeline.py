@@ -19,8 +19,7 @@ from typing import Any
 from transnorm import __version__
 from transnorm.config import PipelineConfig
 from transnorm.document import UNDETERMINED, Document, replace_surrogates
-from transnorm.errors import E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, TransnormError
-from transnorm.langcodes import normalise_lang
+from transnorm.errors import E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, ConfigError, TransnormError
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +45,18 @@ class Resources:
         from transnorm.detect import DetectorConfig, LanguageDetector
 
         opts = self.config.detect
-        return LanguageDetector(
-            DetectorConfig(
-                seed=opts.seed,
-                min_letters=opts.min_letters,
-                allowed=tuple(normalise_lang(x) or x for x in opts.allowed),
-                priors=dict(opts.priors) or None,
-                max_chars=opts.max_chars,
+        try:
+            return LanguageDetector(
+                DetectorConfig(
+                    seed=opts.seed,
+                    min_letters=opts.min_letters,
+                    allowed=opts.allowed,
+                    priors=dict(opts.priors) or None,
+                    max_chars=opts.max_chars,
+                )
             )
-        )
+        except (ValueError, ImportError) as exc:  # e.g. `allowed` names a language it cannot tell
+            raise ConfigError(str(exc).replace("DetectorConfig.", "detect.")) from None
 
 
 class DetectStage:
@@ -63,8 +65,10 @@ class DetectStage:
     name = "detect"
 
     def __init__(self, config: PipelineConfig, resources: Resources) -> None:
-        self.forced = normalise_lang(config.source_lang)
+        self.forced = config.source_lang
         self.resources = resources
+        if not self.forced:
+            _ = resources.detector  # built now: a detector setting it cannot honour stops the run here
 
     def __call__(self, doc: Document) -> Document:
         if self.forced:
@@ -83,6 +87,8 @@ class SegmentStage:
     def __init__(self, config: PipelineConfig, resources: Resources) -> None:
         self.config = config
         self.resources = resources
+        if config.detect.per_segment and not config.source_lang:
+            _ = resources.detector  # built now, as in DetectStage
 
     def __call__(self, doc: Document) -> Document:
         from transnorm.document import Segment
@@ -101,7 +107,7 @@ class SegmentStage:
 
     def _label(self, doc: Document) -> None:
         opts = self.config.detect
-        forced = normalise_lang(self.config.source_lang)
+        forced = self.config.source_lang
         for seg in doc.segments:
             letters = sum(ch.isalpha() for ch in seg.source)
             if forced or not opts.per_segment or letters < opts.segment_min_letters:
@@ -236,7 +242,7 @@ class Pipeline:
         limit = self.config.max_document_chars
         for doc in docs:
             doc.signature = {**self.signature, **doc.signature}
-            doc.target_lang = normalise_lang(self.config.target_lang)
+            doc.target_lang = self.config.target_lang
             if doc.failed:
                 pass
             else:  # text that cannot be written as UTF-8 is repaired, and the record says so

@@ -29,7 +29,13 @@ def register(sub: Any) -> None:
     _inputs(c)
     _glossary_args(c)
     c.add_argument("--lang", help="language of the texts (default: detect per document)")
-    c.add_argument("--format", choices=("json", "text", "html"), default="json", help="report format")
+    c.add_argument(
+        "--format",
+        dest="report_format",
+        choices=("json", "text", "html"),
+        default="json",
+        help="report format",
+    )
     c.add_argument("-o", "--output", help="report file (default: stdout)")
     c.add_argument("--min-score", type=float, default=None, help="lowest near-variant score shown (0-1)")
     c.add_argument("--config", help="TOML config file")
@@ -109,7 +115,7 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     from transnorm.pipeline import Pipeline
     from transnorm.read import read_documents
 
-    cfg = _config(args, stages=() if args.lang else ("detect",))
+    cfg = _config(args, stages=("detect",))  # with --lang, detect only sets the given language
     opts = cfg.normalise
     matchers: dict[str | None, Any] = {}
 
@@ -136,10 +142,12 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
                 yield doc
 
     with Pipeline(cfg) as pipe:
-        docs = readable(pipe.stream(read_documents(args.inputs, stdin=stdin)))
+        docs = readable(
+            pipe.stream(read_documents(args.inputs, stdin=stdin, max_chars=cfg.max_document_chars))
+        )
         min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
         report = check_names(docs, matcher_for, lang=args.lang, min_score=min_score)
-    text = FORMATS[args.format](report)
+    text = FORMATS[args.report_format](report)
     if args.output and args.output != "-":
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -30,8 +30,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transnorm.errors import E_GLOSSARY_CONFLICT, E_GLOSSARY_INVALID, E_GLOSSARY_NOT_FOUND, TransnormError
+from transnorm.errors import (
+    E_GLOSSARY_CONFLICT,
+    E_GLOSSARY_INVALID,
+    E_GLOSSARY_NOT_FOUND,
+    E_MISSING_FILE,
+    InputError,
+    TransnormError,
+)
 from transnorm.normalise.fold import fold_name
+from transnorm.read import read_small_file
+
+MAX_GLOSSARY_BYTES = 256 * 1024 * 1024
+"""A glossary file larger than this (256 MiB) is refused rather than read into memory."""
 
 TYPES = ("person", "organisation", "place", "term")
 GENDERS = ("m", "f")
@@ -237,12 +248,11 @@ def merge(glossaries: Sequence[Glossary], *, check_conflicts: bool = True) -> Gl
 def load_glossary(path: str | Path, *, check_conflicts: bool = True) -> Glossary:
     """Load one glossary file (format from its suffix); raises `GlossaryError` on any problem."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise GlossaryError([Problem(str(path), 0, "file not found")], code=E_GLOSSARY_NOT_FOUND) from None
-    except OSError as exc:
-        raise GlossaryError([Problem(str(path), 0, f"cannot read: {exc.strerror or exc}")]) from None
+    try:  # a regular file of bounded size: never an endless read of a device
+        data = read_small_file(path, MAX_GLOSSARY_BYTES, "glossary")
+    except InputError as exc:
+        code = E_GLOSSARY_NOT_FOUND if exc.code == E_MISSING_FILE else None
+        raise GlossaryError([Problem(str(path), 0, str(exc))], code=code) from None
     kind = _SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise GlossaryError(

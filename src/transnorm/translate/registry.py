@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Mapping
+import inspect
+import math
+from collections.abc import Collection, Mapping
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transnorm.errors import ConfigError
 from transnorm.translate.base import TranslationEngine
 
+if TYPE_CHECKING:
+    from transnorm.config import TranslateOptions
+
 ENTRY_POINT_GROUP = "transnorm.engines"
+# Smallest value of numeric engine options, where it is not 0 (0 means "automatic" for thread counts).
+_OPTION_MINIMUM = {"beam_size": 1, "inter_threads": 1, "max_length_ratio": 1}
 
 _BUILTIN_ENGINES = {
     "passthrough": "transnorm.translate.passthrough:PassthroughEngine",
@@ -94,3 +101,65 @@ def create_engine(name: str, options: Mapping[str, Any] | None = None) -> Transl
         return cls(**dict(options or {}))
     except TypeError as exc:
         raise ConfigError(f"translate.engine_options.{name}: {exc}") from None
+
+
+def check_engine_config(options: TranslateOptions, given: Collection[str] = ()) -> None:
+    """Check the engines a config names, and their options, before any document is read.
+
+    Every engine in `translate.engine` / `translate.engines` / `translate.engine_options` must be
+    registered (engines passed ready-made, `given`, excepted), and every option must be a keyword
+    parameter of the engine's constructor with a value of the type of its default (numbers >= 0).
+    A mistake is a `ConfigError` naming the key, instead of a failure on every document.
+    """
+    named = [("translate.engine", options.engine)] if options.engine != "auto" else []
+    named += [(f"translate.engines[{i}]", name) for i, name in enumerate(options.engines)]
+    named += [(f"translate.engine_options.{name}", name) for name in options.engine_options]
+    for where, name in named:
+        if name in given or name == "auto":
+            continue
+        try:
+            cls = engine_class(name)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        _check_options(name, cls, options.engine_options.get(name, {}))
+
+
+def engine_options_of(cls: type[TranslationEngine]) -> dict[str, inspect.Parameter]:
+    """The options an engine class declares: the keyword parameters of its constructors, up the MRO."""
+    declared: dict[str, inspect.Parameter] = {}
+    for klass in cls.__mro__:
+        if klass is TranslationEngine or not issubclass(klass, TranslationEngine):
+            break
+        if "__init__" not in vars(klass):
+            continue
+        params = list(inspect.signature(klass.__init__).parameters.values())[1:]
+        for p in params:
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+                declared.setdefault(p.name, p)
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            break
+    return declared
+
+
+def _check_options(name: str, cls: type[TranslationEngine], given: Mapping[str, Any]) -> None:
+    declared = engine_options_of(cls)
+    for key, value in given.items():
+        where = f"translate.engine_options.{name}.{key}"
+        param = declared.get(key)
+        if param is None:
+            known = ", ".join(sorted(declared)) or "none"
+            raise ConfigError(f"{where}: engine {name!r} has no option {key!r}; its options: {known}")
+        default = param.default
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        elif isinstance(default, (int, float)):
+            wanted = int if isinstance(default, int) else (int, float)
+            if isinstance(value, bool) or not isinstance(value, wanted) or not math.isfinite(value):
+                kind = "an integer" if wanted is int else "a number"
+                raise ConfigError(f"{where}: expected {kind}, got {value!r}")
+            minimum = _OPTION_MINIMUM.get(key, 0)
+            if value < minimum:
+                raise ConfigError(f"{where}: must be >= {minimum}, got {value!r}")
+        elif isinstance(default, str) and not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")

@@ -21,6 +21,7 @@ from transnorm.translate.hub import ModelNotOnHub
 from transnorm.translate.routing import (
     DEFAULT_MULTILINGUAL,
     DEFAULT_PATTERN,
+    DEFAULT_PIVOT,
     LocalModel,
     Route,
     RoutingTable,
@@ -75,7 +76,7 @@ class RoutedEngine(TranslationEngine):
         models: Mapping[str, str] | None = None,
         model_pattern: str | None = DEFAULT_PATTERN,
         multilingual_model: str | None = DEFAULT_MULTILINGUAL,
-        pivot_lang: str | None = "en",
+        pivot_lang: str | None = DEFAULT_PIVOT,
         beam_size: int = 4,
         max_length_ratio: float = 2.0,
         max_output_tokens: int = 0,

@@ -28,8 +28,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_PATTERN = "Helsinki-NLP/opus-mt-{src}-{tgt}"
-DEFAULT_MULTILINGUAL = "facebook/nllb-200-distilled-600M"
+from transnorm.config import TranslateOptions
+
+# The defaults live in one table, the config's (`TranslateOptions`); engines built without a config use them.
+DEFAULT_PATTERN = TranslateOptions.model_pattern
+DEFAULT_MULTILINGUAL = TranslateOptions.multilingual_model
+DEFAULT_PIVOT = TranslateOptions.pivot_lang
 
 MARIAN, NLLB, M2M100 = "marian", "nllb", "m2m100"
 
@@ -154,7 +158,7 @@ class RoutingTable:
     models: Mapping[str, str]
     pattern: str | None = DEFAULT_PATTERN
     multilingual: str | None = DEFAULT_MULTILINGUAL
-    pivot: str | None = "en"
+    pivot: str | None = DEFAULT_PIVOT
     override: str | None = None
 
     def configured(self, src: str, tgt: str) -> str | None:

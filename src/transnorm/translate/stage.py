@@ -27,14 +27,19 @@ from transnorm.errors import (
     E_MODEL_UNAVAILABLE,
     E_NO_ENGINE,
     E_NO_SOURCE_LANG,
-    ConfigError,
     EngineError,
 )
 from transnorm.langcodes import normalise_lang
 from transnorm.translate.base import ModelInfo, TranslationEngine
 from transnorm.translate.chunking import split_long_text
 from transnorm.translate.hub import offline_mode
-from transnorm.translate.registry import create_engine, default_chain, engine_class, install_hint
+from transnorm.translate.registry import (
+    check_engine_config,
+    create_engine,
+    default_chain,
+    engine_class,
+    install_hint,
+)
 from transnorm.translate.routed import RoutedEngine
 
 STAGE = "translate"
@@ -56,12 +61,11 @@ class TranslateStage:
     ) -> None:
         self.config = config
         self.options = config.translate
-        if self.options.max_batch_tokens < 1:
-            raise ConfigError("translate.max_batch_tokens: must be >= 1")
         self.target = normalise_lang(config.target_lang) or config.target_lang
         self.resources = resources
         self.offline = offline_mode(self.options.offline)
         self._engines: dict[str, TranslationEngine] = dict(engines or {})
+        check_engine_config(self.options, given=self._engines)  # before any document is read
         self._cache: Any = None
         self._checker: Any = None
         self.stats: dict[str, int] = defaultdict(int)

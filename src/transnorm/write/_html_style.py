@@ -51,4 +51,5 @@ mark.rewrite:hover::after, mark.rewrite:focus::after {
   background: #222; color: #fff; padding: 2px 6px; border-radius: 3px; font-size: 12px;
   white-space: nowrap; }
 .legend mark { cursor: default; }
+.ctl { font: 11px monospace; color: #a00; border: 1px solid #a00; border-radius: 2px; padding: 0 2px; }
 """

@@ -15,6 +15,8 @@ comes first but needs every document, so the sections are spooled and the page i
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from html import escape
 from typing import IO
@@ -70,7 +72,7 @@ class HtmlWriter:
         if doc.errors:
             self._docs_with_errors += 1
         mark = ' <span class="badge-error">errors</span>' if doc.errors else ""
-        self._toc.append(f'<a href="#{anchor}">{self._text(doc.id)}</a>{mark}')
+        self._toc.append(f'<a href="#{anchor}">{self._name(doc.id)}</a>{mark}')
         self._body.write(self._section(doc, anchor))
 
     def close(self) -> None:
@@ -98,6 +100,15 @@ class HtmlWriter:
 
     def _text(self, text: str) -> str:
         return escape(self._cleaner.clean(text), quote=True)
+
+    def _name(self, text: str) -> str:
+        """A document id: escaped, isolated in `<bdi>`, with each bidi control shown as a visible badge.
+
+        An id holding U+202E RIGHT-TO-LEFT OVERRIDE would otherwise display reversed (`report_gpj.exe`
+        looking like `report_exe.jpg`); the controls stay meaningful in text, but never in a name.
+        """
+        shown = _BIDI_CONTROLS.sub(_show_control, self._text(text))
+        return f"<bdi>{shown}</bdi>"
 
     def _summary(self) -> str:
         def counts(counter: Counter[str]) -> str:
@@ -135,7 +146,7 @@ class HtmlWriter:
         cls = "doc has-errors" if doc.errors else "doc"
         parts = [
             f'<section class="{cls}" id="{anchor}">',
-            f'<div class="doc-head"><h2 dir="auto">{self._text(doc.id)}</h2>'
+            f'<div class="doc-head"><h2 dir="auto">{self._name(doc.id)}</h2>'
             f'<span class="langs">{self._text(src_lang)} → {self._text(tgt_lang)}, '
             f"{_plural(len(doc.segments), 'segment')}, {_plural(len(doc.edits), 'rewrite')}</span></div>",
         ]
@@ -227,6 +238,16 @@ class HtmlWriter:
             pos = e
         out.append(escape(text[pos:], quote=False))
         return "".join(out), unplaced
+
+
+# Characters that reorder the text around them: ALM, LRM, RLM, the embeddings and overrides, isolates.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _show_control(match: re.Match[str]) -> str:
+    ch = match.group()
+    code = f"U+{ord(ch):04X}"
+    return f'<span class="ctl" title="{code} {unicodedata.name(ch, "")}">{code}</span>'
 
 
 def _plural(n: int, word: str) -> str:

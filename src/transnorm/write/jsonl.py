@@ -3,21 +3,46 @@
 from __future__ import annotations
 
 import json
-from typing import IO
+import math
+from typing import IO, Any
 
 from transnorm.document import Document
+from transnorm.write._linebreaks import LINE_BREAKS, escape_unicode
 
-# Characters that json.dumps(ensure_ascii=False) leaves raw but that many line readers (Python's
-# str.splitlines, JavaScript before ES2019) treat as line breaks: escape them so a record is one line.
-_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# json.dumps escapes the C0 controls (\n \r \x0b \x0c \x1c-\x1e) but leaves these raw with
+# ensure_ascii=False; they break lines too (str.splitlines, JavaScript before ES2019).
+_RAW_BREAKS = "".join(ch for ch in LINE_BREAKS if ord(ch) >= 0x80)
+_ESCAPE_BREAKS = str.maketrans({ch: escape_unicode(ch) for ch in _RAW_BREAKS})
+NON_FINITE_WARNING = "NaN or Infinity in the metadata was written as null (JSON has no such numbers)"
 
 
 def dumps_record(record: dict) -> str:
-    """One JSON line: UTF-8 text kept readable, every line-break-like character escaped."""
-    line = json.dumps(record, ensure_ascii=False)
-    if "\x85" in line or "\u2028" in line or "\u2029" in line:  # rare: skip the slow translate
-        line = line.translate(_LINE_BREAKS)
+    """One strict JSON line: UTF-8 text kept readable, every line-break-like character escaped.
+
+    NaN and Infinity (which Python's json would write as non-standard `NaN`/`Infinity`) become
+    `null`, and the record's `warnings` say so.
+    """
+    try:
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # "Out of range float values are not JSON compliant"
+        record = _finite(record)
+        if isinstance(record, dict):
+            record["warnings"] = [*record.get("warnings", []), NON_FINITE_WARNING]
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    if any(ch in line for ch in _RAW_BREAKS):  # rare: skip the slow translate
+        line = line.translate(_ESCAPE_BREAKS)
     return line
+
+
+def _finite(value: Any) -> Any:
+    """A copy of `value` with every NaN or infinite float replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 class JsonlWriter:

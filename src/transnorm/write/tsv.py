@@ -2,16 +2,19 @@
 
 Columns: id, segment, paragraph, source_lang, target_lang, source, target, flags, errors, signature
 (`key=value` pairs joined by `;`: transnorm version, config hash, engine, model, glossary). Tabs,
-newlines and backslashes inside text are escaped (`\\t`, `\\n`, `\\\\`) so every row stays one line.
+newlines and backslashes inside text are escaped (`\\t`, `\\n`, `\\r`, `\\\\`), and so is every other
+character `str.splitlines()` breaks lines on (`\\u000b`, `\\u2028`, ...), so every row stays one line.
 A document without segments (for example one that could not be read) still gets one row, with its
 errors, so that nothing is lost.
 """
 
 from __future__ import annotations
 
+import re
 from typing import IO
 
 from transnorm.document import Document
+from transnorm.write._linebreaks import LINE_BREAKS, escape_unicode
 
 COLUMNS = (
     "id", "segment", "paragraph", "source_lang", "target_lang", "source", "target", "flags", "errors", "signature",
@@ -23,21 +26,45 @@ def format_signature(signature: dict[str, object]) -> str:
     return ";".join(f"{k}={v}" for k, v in signature.items() if v not in (None, ""))
 
 
+_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "\t": "\\t",
+        "\n": "\\n",
+        "\r": "\\r",
+        **{ch: escape_unicode(ch) for ch in LINE_BREAKS if ch not in "\n\r"},
+    }
+)
+_NEEDS_ESCAPE = re.compile("[" + re.escape("\\\t" + LINE_BREAKS) + "]")
+_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
 def escape(text: str | None) -> str:
+    """One TSV cell: backslash, tab and every line-breaking character escaped."""
     if text is None:
         return ""
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
 def unescape(text: str) -> str:
+    """The text of a cell written by `escape`."""
     out: list[str] = []
-    it = iter(text)
-    for ch in it:
-        if ch != "\\":
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch != "\\" or i + 1 == n:
             out.append(ch)
+            i += 1
             continue
-        nxt = next(it, "")
-        out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(nxt, "\\" + nxt))
+        nxt = text[i + 1]
+        digits = text[i + 2 : i + 6]
+        if nxt == "u" and len(digits) == 4 and all(c in _HEX for c in digits):
+            out.append(chr(int(digits, 16)))
+            i += 6
+            continue
+        out.append(_UNESCAPES.get(nxt, "\\" + nxt))
+        i += 2
     return "".join(out)
 
 
