@@ -45,6 +45,10 @@ BUNDLED = "bundled"
 ENV_DIR = "TRANSNORM_GLOSSARY_DIR"
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".tsv": "tsv", ".csv": "csv", ".tbx": "tbx", ".xml": "tbx"}
 _MAX_PROBLEMS_SHOWN = 20
+# The `native` of every entry without native forms (most of a large TSV glossary): one shared empty
+# mapping instead of an empty dict per entry. Never mutated (entries are frozen); a plain dict, not a
+# MappingProxyType, so that entries still pickle.
+NO_FORMS: Mapping[str, str] = {}
 
 ERR_NOT_FOUND = (
     "glossary {spec!r} not found: give a path to a .yaml, .tsv, .csv or .tbx file, 'bundled', or the "
@@ -546,6 +550,7 @@ def _parse_table(text: str, path: str, delimiter: str) -> tuple[list[Entry], str
                 id=entry_id,
                 canonical=dict({"en": canonical}),
                 type="term",
+                native=NO_FORMS,
                 variants=tuple(dict.fromkeys(variants)),
                 source=path,
                 line=line,

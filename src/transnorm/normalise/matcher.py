@@ -52,6 +52,7 @@ from transnorm.normalise.fold import (
 )
 from transnorm.normalise.glossary import (
     GENDERS,
+    NO_FORMS,
     TYPES,
     Entry,
     Glossary,
@@ -734,7 +735,16 @@ def _split_lines(blob: bytes, count: int) -> list[str]:
 
 def _entry_row(e: Entry, where: Mapping[str, int]) -> list[object]:
     """An entry as one JSON line (its source file as an index into the meta section's `sources`)."""
-    fields = [e.id, e.canonical, e.type, e.native, e.variants, e.gender, e.surname_unambiguous, e.role]
+    fields = [
+        e.id,
+        dict(e.canonical),
+        e.type,
+        dict(e.native),
+        e.variants,
+        e.gender,
+        e.surname_unambiguous,
+        e.role,
+    ]
     return [*fields, where[e.source], e.line]
 
 
@@ -911,6 +921,7 @@ def _entries(rows: object, sources: Sequence[str]) -> list[Entry]:
         raise CacheError("entries are not a list")
     out = []
     n = len(sources)
+    kinds = {t: t for t in TYPES}  # one string object per type, not one per entry
     for row in rows:
         eid, canonical, kind, native, variants, gender, unambiguous, role, source, line = row
         if (
@@ -935,8 +946,8 @@ def _entries(rows: object, sources: Sequence[str]) -> list[Entry]:
             Entry(
                 eid,
                 canonical,
-                kind,
-                native,
+                kinds[kind],
+                native or NO_FORMS,
                 tuple(variants),
                 gender,
                 unambiguous,
