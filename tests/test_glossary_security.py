@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import pickle
 import stat
 import time
@@ -290,3 +291,14 @@ def test_an_oversized_cache_file_is_not_read(tmp_path: Path, caplog: pytest.LogC
     with caplog.at_level(logging.WARNING, logger="transnorm.normalise.matcher"):
         load_matcher([str(glossary)], "en", cache_dir=cache)
     assert "more than" in caplog.text
+
+
+def test_half_written_cache_files_of_killed_runs_are_removed(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stale, fresh = cache / ".abc123.tmp", cache / ".def456.tmp"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    load_matcher([str(_glossary(tmp_path))], "en", cache_dir=cache)
+    assert not stale.exists() and fresh.exists()  # a file this recent may belong to a running writer

@@ -31,6 +31,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 import unicodedata
 from array import array
 from collections import defaultdict
@@ -753,6 +754,7 @@ def _save(matcher: GlossaryMatcher, target: Path, key: str) -> None:
     tmp = None
     try:
         _make_private_dirs(target.parent)
+        _remove_stale_partials(target.parent)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")  # mode 0600
         digest = hashlib.sha256()
         lengths = []
@@ -785,6 +787,15 @@ def _save(matcher: GlossaryMatcher, target: Path, key: str) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _remove_stale_partials(folder: Path, age: float = 3600.0) -> None:
+    """Remove half-written cache files left by a killed run (an hour old: no writer is still at it)."""
+    cutoff = time.time() - age
+    for path in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def _make_private_dirs(folder: Path) -> None:
