@@ -302,3 +302,19 @@ def test_half_written_cache_files_of_killed_runs_are_removed(tmp_path: Path) -> 
     os.utime(stale, (time.time() - 7200, time.time() - 7200))
     load_matcher([str(_glossary(tmp_path))], "en", cache_dir=cache)
     assert not stale.exists() and fresh.exists()  # a file this recent may belong to a running writer
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+def test_a_fifo_or_symlink_under_the_cache_name_is_replaced(tmp_path: Path, kind: str) -> None:
+    glossary = _glossary(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    planted = cache / f"{cache_key([glossary], 'de', True)}{CACHE_SUFFIX}"
+    if kind == "fifo":
+        os.mkfifo(planted)  # reading it would block for ever
+    else:
+        load_matcher([str(glossary)], "de", cache_dir=tmp_path / "elsewhere")
+        planted.symlink_to(_cache_file(tmp_path / "elsewhere"))  # even a good file: not followed
+    expected = _result(GlossaryMatcher(load_glossary(glossary), "de"))
+    assert _result(load_matcher([str(glossary)], "de", cache_dir=cache)) == expected
+    assert stat.S_ISREG(planted.lstat().st_mode)

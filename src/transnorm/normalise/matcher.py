@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -813,8 +814,13 @@ def _make_private_dirs(folder: Path) -> None:
 
 def _read_cache(path: Path, key: str, limit: int) -> GlossaryMatcher:
     """The matcher stored in `path`, after checking its format, key, checksum and consistency."""
-    with path.open("rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
+    # no symlinks (to /dev/zero, say), and no blocking on a FIFO planted under the cache file's name
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CacheError("not a regular file")
+        size = info.st_size
         if size > limit:
             raise CacheError(f"{size} bytes, more than the {limit} a cache of these glossaries can need")
         if size < len(MAGIC) + 8 or fh.read(len(MAGIC)) != MAGIC:
