@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from transnorm.normalise import inflection
 from transnorm.normalise.fold import (
@@ -65,7 +65,7 @@ from transnorm.normalise.glossary import (
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 8  # bump when the cache layout or the matching rules change
+FORMAT_VERSION = 9  # bump when the cache layout or the matching rules change
 FULL, SURNAME, NAME = "full", "surname", "name"
 EXPLICIT = "explicit"
 _PARTICLES = frozenset(
@@ -697,7 +697,7 @@ def _sections(matcher: GlossaryMatcher) -> Iterator[tuple[str, Iterable[bytes]]]
         "multi": matcher._multi,
     }
     yield "meta", [json.dumps(meta, ensure_ascii=False).encode()]
-    yield "entries", _json_array(_entry_row(e, where) for e in matcher.entries)
+    yield "entries", _json_lines(_entry_row(e, where) for e in matcher.entries)
     yield "keys", _lines(matcher._keys)
     yield "search", _lines(matcher._search_keys())
     yield "flags", [bytes(matcher._flags)]
@@ -707,13 +707,26 @@ def _sections(matcher: GlossaryMatcher) -> Iterator[tuple[str, Iterable[bytes]]]
         yield name, [values.tobytes()]
 
 
-def _json_array(rows: Iterable[object]) -> Iterator[bytes]:
-    """A JSON array written one row per line, so that it is never all in memory as text."""
-    sep = b"[\n"
+def _json_lines(rows: Iterable[object]) -> Iterator[bytes]:
+    """Rows as JSON, one per line (JSON escapes line breaks inside strings), in chunks."""
+    batch: list[str] = []
     for row in rows:
-        yield sep + json.dumps(row, ensure_ascii=False).encode()
-        sep = b",\n"
-    yield b"[]" if sep == b"[\n" else b"\n]"
+        batch.append(json.dumps(row, ensure_ascii=False))
+        if len(batch) == 8192:
+            yield ("\n".join(batch) + "\n").encode()
+            batch = []
+    if batch:
+        yield ("\n".join(batch) + "\n").encode()
+
+
+def _parse_json_lines(blob: bytes, chunk: int = 8192) -> Iterator[object]:
+    """The rows of `_json_lines`, parsed a chunk at a time (all of them at once would double the
+    memory a large glossary's entries take while they are converted)."""
+    lines = blob.split(b"\n")
+    if lines.pop() != b"":
+        raise CacheError("rows not terminated")
+    for i in range(0, len(lines), chunk):
+        yield from json.loads(b"[" + b",".join(lines[i : i + chunk]) + b"]")
 
 
 def _lines(texts: Iterable[str], chunk: int = 65536) -> Iterator[bytes]:
@@ -864,7 +877,7 @@ def _restore(parts: dict[str, bytes]) -> GlossaryMatcher:
     matcher.lang = _optional_str(meta["lang"])
     files = tuple(GlossaryFile(*(_str(v) for v in f)) for f in meta["files"])
     sources = [_str(s) for s in meta["sources"]]
-    entries = _entries(json.loads(parts.pop("entries")), sources)
+    entries = _entries(_parse_json_lines(parts.pop("entries")), sources)
     if len(entries) != meta["entries"]:
         raise CacheError("entry count differs")
     matcher.entries = tuple(entries)
@@ -932,10 +945,8 @@ def _template(value: object) -> _Template:
     )
 
 
-def _entries(rows: object, sources: Sequence[str]) -> list[Entry]:
+def _entries(rows: Iterable[Any], sources: Sequence[str]) -> list[Entry]:
     """Entries from their JSON rows, every field's type checked (a tampered file must not crash a run)."""
-    if not isinstance(rows, list):
-        raise CacheError("entries are not a list")
     out = []
     n = len(sources)
     kinds = {t: t for t in TYPES}  # one string object per type, not one per entry
