@@ -1,12 +1,13 @@
 """A very large user glossary: compile time, peak memory, cache size and cached load time.
 
     .venv/bin/python benchmarks/bench_glossary_large.py [--rows 500000] [--lang de] [--repeat 3]
+        [--baseline ../main/src]
 
-Generates a TSV glossary of `--rows` rows of invented names (no data files needed): every canonical
-name has one to three variant rows, so 500,000 rows make about 250,000 entities. Each measurement
+Generates a TSV glossary of `--rows` rows of invented names (no data files needed), one entity per
+row (the worst case: 500,000 rows make 500,000 entities and a million patterns). Each measurement
 runs in a fresh Python process, so that its peak resident memory (`VmHWM` from /proc/self/status)
-is its own and not the parent's. Measured `--repeat` times, medians printed (wall and CPU seconds: CPU time is the steadier
-figure on a shared machine):
+is its own and not the parent's. Measured `--repeat` times, medians printed (wall and CPU seconds;
+CPU time is the steadier figure on a shared machine):
 
 - compile: load the TSV and build the matcher (no cache), then write the cache file;
 - cached load: read that cache file back (checksums verified, automata rebuilt);
@@ -14,6 +15,8 @@ figure on a shared machine):
 
 Target (issue 9): peak resident memory of a compile below 1 GB. The two matchers (compiled and
 cached) must find the same mentions in the same text, which the benchmark checks on a sample.
+`--baseline` measures another checkout's `src/` the same way in the same run (on main before the
+cache redesign: about 2 GB peak and a 243 MB pickle for 500,000 rows).
 """
 
 from __future__ import annotations
@@ -108,23 +111,9 @@ def write_glossary(rows: int, path: Path, per_entity: int = 1, seed: int = 11) -
     return variants
 
 
-def _run(mode: str, glossary: Path, cache_dir: Path, lang: str, probe: Path) -> dict:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _CHILD,
-            str(ROOT / "src"),
-            mode,
-            str(glossary),
-            str(cache_dir),
-            lang,
-            str(probe),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+def _run(src: Path, mode: str, glossary: Path, cache_dir: Path, lang: str, probe: Path) -> dict:
+    args = [str(src), mode, str(glossary), str(cache_dir), lang, str(probe)]
+    out = subprocess.run([sys.executable, "-c", _CHILD, *args], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
 
 
@@ -132,14 +121,49 @@ def _median(runs: list[dict], field: str) -> float:
     return statistics.median(r[field] for r in runs)
 
 
+def measure(src: Path, glossary: Path, lang: str, probe: Path, repeat: int, tmp: Path) -> dict:
+    """Compile (cache written) then cached load, `repeat` times, each in a fresh process."""
+    compiles, loads, sizes = [], [], []
+    for n in range(repeat):
+        cache_dir = tmp / f"cache-{abs(hash(str(src)))}-{n}"
+        cold = _run(src, "compile", glossary, cache_dir, lang, probe)
+        sizes.append(sum(p.stat().st_size for p in cache_dir.iterdir()))
+        warm = _run(src, "load", glossary, cache_dir, lang, probe)
+        if cold["found"] != warm["found"]:
+            sys.exit(f"FAIL ({src}): the cached matcher finds other mentions than the compiled one")
+        compiles.append(cold)
+        loads.append(warm)
+    return {"compiles": compiles, "loads": loads, "size": statistics.median(sizes)}
+
+
+def report(name: str, result: dict) -> None:
+    compiles, loads = result["compiles"], result["loads"]
+    peak = _median(compiles, "peak_mb")
+    verdict = "ok" if peak < TARGET_PEAK_MB else "MISSED"
+    print(f"[{name}]")
+    print(
+        f"  compile:     {_median(compiles, 'seconds'):6.1f} s wall, {_median(compiles, 'cpu'):6.1f} s CPU, "
+        f"peak RSS {peak:5.0f} MB (target < {TARGET_PEAK_MB} MB: {verdict})"
+    )
+    print(
+        f"  cached load: {_median(loads, 'seconds'):6.1f} s wall, {_median(loads, 'cpu'):6.1f} s CPU, "
+        f"peak RSS {_median(loads, 'peak_mb'):5.0f} MB"
+    )
+    print(f"  cache file:  {result['size'] / 1e6:6.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--lang", default="de")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--baseline", type=Path, help="the src/ folder of another checkout, measured side by side (e.g. main)"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        glossary = Path(tmp) / "large.tsv"
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        glossary = tmp / "large.tsv"
         t = time.perf_counter()
         variants = write_glossary(args.rows, glossary)
         print(
@@ -147,36 +171,23 @@ def main() -> None:
             f"written in {time.perf_counter() - t:.1f} s"
         )
         rng = random.Random(3)
-        probe = Path(tmp) / "probe.txt"
+        probe = tmp / "probe.txt"
         sample = rng.sample(variants, 2000)
         probe.write_text(
             " ".join(f"Gestern sagte {v}s Sprecher, {v} sei nicht da." for v in sample), encoding="utf-8"
         )
-        compiles, loads, sizes = [], [], []
-        for n in range(args.repeat):
-            cache_dir = Path(tmp) / f"cache{n}"
-            cold = _run("compile", glossary, cache_dir, args.lang, probe)
-            size = sum(p.stat().st_size for p in cache_dir.iterdir())
-            warm = _run("load", glossary, cache_dir, args.lang, probe)
-            if cold["found"] != warm["found"]:
-                sys.exit("FAIL: the cached matcher finds other mentions than the compiled one")
-            compiles.append(cold)
-            loads.append(warm)
-            sizes.append(size)
-        first = compiles[0]
+        results = {"this checkout": measure(ROOT / "src", glossary, args.lang, probe, args.repeat, tmp)}
+        if args.baseline:
+            results[f"baseline {args.baseline}"] = measure(
+                args.baseline, glossary, args.lang, probe, args.repeat, tmp
+            )
+        first = results["this checkout"]["compiles"][0]
         print(f"matcher: {first['entries']} entities, {first['patterns']} patterns, lang {args.lang}")
         print(f"probe: {len(first['found'])} mentions found in 2000 sentences (compiled == cached)")
-        peak = statistics.median(c["peak_mb"] for c in compiles)
-        verdict = "ok" if peak < TARGET_PEAK_MB else "MISSED"
-        print(
-            f"compile:     {_median(compiles, 'seconds'):6.1f} s wall, {_median(compiles, 'cpu'):6.1f} s CPU, "
-            f"peak RSS {peak:5.0f} MB (target < {TARGET_PEAK_MB} MB: {verdict})"
-        )
-        print(
-            f"cached load: {_median(loads, 'seconds'):6.1f} s wall, {_median(loads, 'cpu'):6.1f} s CPU, "
-            f"peak RSS {_median(loads, 'peak_mb'):5.0f} MB"
-        )
-        print(f"cache file:  {statistics.median(sizes) / 1e6:6.1f} MB")
+        if args.baseline and first["found"] != results[f"baseline {args.baseline}"]["compiles"][0]["found"]:
+            print("NOTE: the baseline finds other mentions in the probe text")
+        for name, result in results.items():
+            report(name, result)
 
 
 if __name__ == "__main__":
