@@ -87,3 +87,37 @@ def missing_dependency(package: str, extra: str, purpose: str) -> MissingDepende
         f"{purpose} needs the '{package}' package, which is not installed. "
         f"Install it with: pip install 'transnorm[{extra}]'"
     )
+
+
+_QUOTE_LIMIT = 80
+
+
+def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
+    """`repr(value)` cut to about `limit` characters, for quoting user input in an error message.
+
+    A value from a file can be megabytes long or nested thousands deep; quoting it whole makes the
+    message itself the problem (a 342-byte YAML file of nested aliases once gave a 34.7 MB message).
+    `reprlib` bounds the work as well as the result: it never walks more than a few items per level.
+    """
+    import reprlib
+
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[: max(limit - 30, 8)]!r}... ({len(value)} characters)"
+    shortener = reprlib.Repr()
+    shortener.maxlevel = 3
+    shortener.maxstring = shortener.maxother = max(limit, 12)
+    shortener.maxlist = shortener.maxtuple = shortener.maxdict = shortener.maxset = 6
+    shortener.maxfrozenset = shortener.maxdeque = shortener.maxarray = 6
+    text = shortener.repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 25]}... ({_size(value)})"
+
+
+def _size(value: object) -> str:
+    """How big a cut value is, in the terms a user would count: characters or items."""
+    try:
+        n = len(value)  # type: ignore[arg-type]
+    except TypeError:
+        return "cut"
+    return f"{n} item{'' if n == 1 else 's'}"

@@ -37,6 +37,7 @@ from transnorm.errors import (
     E_MISSING_FILE,
     InputError,
     TransnormError,
+    quote,
 )
 from transnorm.normalise.fold import fold_name
 from transnorm.read import read_small_file
@@ -50,6 +51,10 @@ BUNDLED = "bundled"
 ENV_DIR = "TRANSNORM_GLOSSARY_DIR"
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".tsv": "tsv", ".csv": "csv", ".tbx": "tbx", ".xml": "tbx"}
 _MAX_PROBLEMS_SHOWN = 20
+# The `native` of every entry without native forms (most of a large TSV glossary): one shared empty
+# mapping instead of an empty dict per entry. Never mutated (entries are frozen); a plain dict, not a
+# MappingProxyType, so that entries still pickle.
+NO_FORMS: Mapping[str, str] = {}
 
 ERR_NOT_FOUND = (
     "glossary {spec!r} not found: give a path to a .yaml, .tsv, .csv or .tbx file, 'bundled', or the "
@@ -287,7 +292,9 @@ def _duplicate_ids(entries: Sequence[Entry]) -> list[Problem]:
     problems = []
     for e in entries:
         if e.id in first:
-            problems.append(Problem(e.source, e.line, f"id {e.id!r} already used at line {first[e.id].line}"))
+            problems.append(
+                Problem(e.source, e.line, f"id {quote(e.id)} already used at line {first[e.id].line}")
+            )
         else:
             first[e.id] = e
     return problems
@@ -306,7 +313,7 @@ def find_conflicts(entries: Iterable[Entry]) -> list[Problem]:
                     Problem(
                         entry.source,
                         entry.line,
-                        f"spelling {text!r} ({origin}) of {entry.id!r} is claimed by {other.id!r} "
+                        f"spelling {quote(text)} ({origin}) of {quote(entry.id)} is claimed by {quote(other.id)} "
                         f"too ({other.where}); remove it from one of them",
                     )
                 )
@@ -316,13 +323,47 @@ def find_conflicts(entries: Iterable[Entry]) -> list[Problem]:
 # ------------------------------------------------------------------------------------- YAML
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+ERR_ALIAS = (
+    "YAML aliases ({alias}) are not allowed in a glossary: write the value out in full "
+    "(aliases let a file of a few hundred bytes expand to gigabytes)"
+)
+ERR_MERGE = "YAML merge keys ('<<') are not allowed in a glossary: write the keys out in full"
+
+
+class _AliasRefused(Exception):
+    """Raised inside the YAML loader when a node is reached a second time (an alias) or merged."""
+
+    def __init__(self, line: int, merge: bool = False) -> None:
+        super().__init__(line)
+        self.line = line
+        self.merge = merge
+
+
 def _yaml_loader() -> type:
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class LineLoader(base):  # type: ignore[misc, valid-type]
-        """A safe loader that records the line of every mapping under the key `__line__`."""
+        """A safe loader that records the line of every mapping under `__line__` and refuses aliases.
+
+        An alias makes the loader hand out the same object again, so a file of nested aliases is
+        tiny on disk but astronomically large once walked or quoted (the "billion laughs"). The
+        composer of the C loader cannot be hooked, so aliases are caught where a node would be
+        constructed a second time, and merge keys (`<<: *base`, which copy node lists) before that.
+        """
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            if node in self.constructed_objects or node in self.recursive_objects:
+                raise _AliasRefused(node.start_mark.line + 1)
+            return super().construct_object(node, deep=deep)
+
+        def flatten_mapping(self, node: Any) -> None:
+            for key_node, _value in node.value:
+                if key_node.tag == _MERGE_TAG:
+                    raise _AliasRefused(key_node.start_mark.line + 1, merge=True)
+            super().flatten_mapping(node)
 
     def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
         mapping = base.construct_mapping(loader, node, deep=deep)
@@ -333,11 +374,33 @@ def _yaml_loader() -> type:
     return LineLoader
 
 
+def _first_alias(text: str) -> tuple[int, str] | None:
+    """Line and name of the first alias in `text` (only called to report one, so speed is no concern)."""
+    import yaml
+
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1, str(event.anchor)
+    except yaml.YAMLError:
+        pass
+    return None
+
+
 def _parse_yaml(text: str, path: str) -> tuple[list[Entry], str, list[Problem]]:
     import yaml
 
     try:
         data = yaml.load(text, Loader=_yaml_loader())
+    except _AliasRefused as refused:
+        if refused.merge:
+            return [], "", [Problem(path, refused.line, ERR_MERGE)]
+        line, name = _first_alias(text) or (refused.line, "")
+        return (
+            [],
+            "",
+            [Problem(path, line, ERR_ALIAS.format(alias=quote("*" + name, 40) if name else "*name"))],
+        )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -368,24 +431,24 @@ _ENTRY_KEYS = {"id", "type", "gender", "canonical", "native", "variants", "surna
 
 def _entry_from_mapping(raw: Any, path: str) -> tuple[Entry | None, list[Problem]]:
     if not isinstance(raw, dict):
-        return None, [Problem(path, 0, f"entry must be a mapping, got {raw!r}")]
+        return None, [Problem(path, 0, f"entry must be a mapping, got {quote(raw)}")]
     line = raw.pop("__line__", 0)
     problems: list[Problem] = []
 
     def bad(message: str) -> None:
-        problems.append(Problem(path, line, f"{raw.get('id', '<no id>')}: {message}"))
+        problems.append(Problem(path, line, f"{_entry_name(raw.get('id'))}: {message}"))
 
     for key in sorted(set(raw) - _ENTRY_KEYS, key=str):
-        bad(f"unknown key {key!r} (known: {', '.join(sorted(_ENTRY_KEYS))})")
+        bad(f"unknown key {quote(key, 40)} (known: {', '.join(sorted(_ENTRY_KEYS))})")
     entry_id = raw.get("id")
     if not isinstance(entry_id, str) or not re.fullmatch(r"[\w.-]+", entry_id):
         bad("'id' must be a string of letters, digits, '-', '_' or '.'")
     kind = raw.get("type", "person")
     if kind not in TYPES:
-        bad(f"'type' must be one of {', '.join(TYPES)}, got {kind!r}")
+        bad(f"'type' must be one of {', '.join(TYPES)}, got {quote(kind)}")
     gender = raw.get("gender")
     if gender is not None and gender not in GENDERS:
-        bad(f"'gender' must be 'm' or 'f', got {gender!r}")
+        bad(f"'gender' must be 'm' or 'f', got {quote(gender)}")
     canonical = _string_map(raw.get("canonical"), "canonical", bad)
     if "en" not in canonical:
         bad("'canonical' needs an English form: canonical: {en: ...}")
@@ -396,7 +459,7 @@ def _entry_from_mapping(raw: Any, path: str) -> tuple[Entry | None, list[Problem
         variants = []
     flag = raw.get("surname_unambiguous", False)
     if not isinstance(flag, bool):
-        bad(f"'surname_unambiguous' must be true or false, got {flag!r}")
+        bad(f"'surname_unambiguous' must be true or false, got {quote(flag)}")
         flag = False
     role = raw.get("role")
     if role is not None and not isinstance(role, str):
@@ -420,6 +483,13 @@ def _entry_from_mapping(raw: Any, path: str) -> tuple[Entry | None, list[Problem
     )
 
 
+def _entry_name(entry_id: Any) -> str:
+    """How an entry is named at the start of its problems: its id, cut short if it is huge."""
+    if entry_id is None:
+        return "<no id>"
+    return entry_id if isinstance(entry_id, str) and len(entry_id) <= 80 else quote(entry_id)
+
+
 def _nfc(text: str) -> str:
     import unicodedata
 
@@ -436,7 +506,7 @@ def _string_map(value: Any, name: str, bad: Any) -> dict[str, str]:
     out = {}
     for lang, text in value.items():
         if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2,3}", lang):
-            bad(f"'{name}' key {lang!r} is not a language code like 'en' or 'de'")
+            bad(f"'{name}' key {quote(lang, 40)} is not a language code like 'en' or 'de'")
         elif not isinstance(text, str) or not text.strip():
             bad(f"'{name}.{lang}' must be a non-empty string")
         else:
@@ -485,6 +555,7 @@ def _parse_table(text: str, path: str, delimiter: str) -> tuple[list[Entry], str
                 id=entry_id,
                 canonical=dict({"en": canonical}),
                 type="term",
+                native=NO_FORMS,
                 variants=tuple(dict.fromkeys(variants)),
                 source=path,
                 line=line,

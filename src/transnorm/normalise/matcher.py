@@ -16,23 +16,31 @@ work is rare. `tests/test_normalise_search.py` checks that this finds exactly wh
 A surname hit preceded by one of the same person's given names (possibly inflected: `Siergieja
 Ławrowa`) becomes a full-name mention. A surname alone is resolved to a person only when that
 person's full name occurs in the same document (`resolve`) or the entry says its surname is
-unambiguous, and only when written with a capital letter. Compiled matchers are pickled in a cache
-keyed by the glossary files' hashes, the language and the transliteration tables (`load_matcher`).
+unambiguous, and only when written with a capital letter. Compiled matchers are kept in a cache keyed
+by the glossary files' hashes, the language and the transliteration tables (`load_matcher`); the
+cache file is data only (never pickle, which would run code planted in a shared cache folder), its
+sections checked against a SHA-256 and for consistency, and its automata rebuilt from its patterns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import logging
 import os
-import pickle
+import stat
+import sys
 import tempfile
+import time
 import unicodedata
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from transnorm.normalise import inflection
 from transnorm.normalise.fold import (
@@ -44,11 +52,20 @@ from transnorm.normalise.fold import (
     left_boundary,
     word_end,
 )
-from transnorm.normalise.glossary import Entry, Glossary, load_glossaries, resolve_glossaries
+from transnorm.normalise.glossary import (
+    GENDERS,
+    NO_FORMS,
+    TYPES,
+    Entry,
+    Glossary,
+    GlossaryFile,
+    load_glossaries,
+    resolve_glossaries,
+)
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 7  # bump when the pickled layout or the matching rules change
+FORMAT_VERSION = 9  # bump when the cache layout or the matching rules change
 FULL, SURNAME, NAME = "full", "surname", "name"
 EXPLICIT = "explicit"
 _PARTICLES = frozenset(
@@ -84,13 +101,16 @@ _MIN_SURNAME_LETTERS = 3
 # hitting inside every other word; the cost is that they are missed right after "/" or ":".
 _SHORT_KEY = 5
 _LONG, _SHORT, _ACRONYM = 0, 1, 2  # pattern flags
+_TBITS = 24  # a reading is packed in one int: entry index << _TBITS | template index
+_TMASK = (1 << _TBITS) - 1
 _CONTEXT_CASED = frozenset("Σσς")  # letters whose lower case depends on their neighbours
 
 
 class Owner(NamedTuple):
     """One reading of a pattern: which entity, as what kind of mention, made by which rule.
 
-    A named tuple (not a dataclass) because a large glossary has ~500k of them and they are pickled.
+    The matcher keeps readings packed (an entity index and a `_Template`); `readings()` hands them
+    out as `Owner`s.
     """
 
     entry: int
@@ -100,6 +120,10 @@ class Owner(NamedTuple):
     with_given: frozenset[str] = frozenset()
     dropped: str = ""  # a stem pattern: this ending was dropped and a suffix is required
     upper: bool = False  # an acronym (NATO, UN): only matched when written in capitals
+
+
+# a reading without its entity: (kind, rule, plain endings, endings needing a given name, dropped, upper)
+_Template = tuple[str, str, frozenset[str], frozenset[str], str, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,60 +159,108 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 class GlossaryMatcher:
-    """Finds glossary entities in text of one language and computes their canonical replacements."""
+    """Finds glossary entities in text of one language and computes their canonical replacements.
+
+    Memory: a glossary of 500,000 names has about a million patterns, so nothing is kept per
+    pattern but its key string and a few bytes in flat arrays. A reading (which entity, as what
+    kind of mention, by which rule, with which endings) is an entity index plus the index of a
+    shared "template" tuple (the same few hundred templates serve every entity); the readings of
+    pattern `pid` are `_rentry/_rtmpl[_roff[pid]:_roff[pid + 1]]`. The automaton stores `pid` for a
+    pattern alone in its group and `~g` for a group of patterns that look alike (`_multi[g]`).
+    """
 
     def __init__(self, glossary: Glossary, lang: str | None = None, *, generate: bool = True) -> None:
-        import ahocorasick
-
         self.glossary = glossary
         self.lang = lang
         self.entries: tuple[Entry, ...] = glossary.entries
-        owners: dict[str, dict[tuple[int, str, str], Owner]] = defaultdict(dict)
         # folded given-name form -> entry -> (case ending, ending it replaced)
         self.given: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
+        self._templates: list[_Template] = []
+        self._template_ids: dict[_Template, int] = {}
+        # pattern -> its reading, or its readings when several: entry << _TBITS | template
+        owners: dict[str, int | list[int]] = {}
         for idx, entry in enumerate(self.entries):
             self._add_entry(idx, entry, owners, generate)
-        _drop_shadowed(owners)
-        self._owners: list[tuple[Owner, ...]] = []
-        self._lengths: list[int] = []
-        self._keys: list[str] = []  # folded pattern (an acronym: as written), checked on every hit
-        self._flags: list[int] = []
-        groups: dict[str, list[int]] = defaultdict(list)
-        self.acronyms = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for key, readings in owners.items():
-            pid = len(self._owners)
-            self._owners.append(tuple(readings.values()))
-            self._lengths.append(len(key))
-            self._keys.append(key)
-            if not all(o.upper for o in readings.values()):
-                self._flags.append(_SHORT if len(key) <= _SHORT_KEY else _LONG)
-                groups[" " + boundary_text(key)].append(pid)
-            elif _CONTEXT_CASED.isdisjoint(key):
-                self._flags.append(_ACRONYM)
-                groups[" " + boundary_text(fold_text(key))].append(pid)
-            else:  # its fold depends on the letters around it (final sigma): searched in the original text
-                self._flags.append(_ACRONYM)
-                self.acronyms.add_word(key, pid)
-        self._build_automaton(groups)
-        self.acronyms.make_automaton()
-        self.patterns = len(self._owners)
+        _drop_shadowed(owners, self._templates)
+        del self._template_ids
         self.given = dict(self.given)
+        self._compile(owners)
 
-    def _build_automaton(self, groups: dict[str, list[int]]) -> None:
-        """One automaton over `boundary_text`: patterns that look alike there share one group."""
+    def _compile(self, owners: dict[str, int | list[int]]) -> None:
+        """Flat arrays from the pattern -> readings dict, then the automata over them."""
+        templates = self._templates
+        self._keys: list[str] = list(owners)  # folded pattern (an acronym: as written), checked on every hit
+        self._flags = bytearray(len(self._keys))
+        self._lengths = array("I", map(len, self._keys))
+        self._roff = array("I", [0])
+        self._rentry = array("i")
+        self._rtmpl = array("I")
+        for pid, codes in enumerate(owners.values()):
+            codes = (codes,) if isinstance(codes, int) else codes
+            for code in codes:
+                self._rentry.append(code >> _TBITS)
+                self._rtmpl.append(code & _TMASK)
+            self._roff.append(len(self._rentry))
+            key = self._keys[pid]
+            if not all(templates[code & _TMASK][5] for code in codes):
+                self._flags[pid] = _SHORT if len(key) <= _SHORT_KEY else _LONG
+            else:
+                self._flags[pid] = _ACRONYM
+        self._build_automata()
+
+    def _search_keys(self) -> Iterator[str]:
+        """What each pattern is searched as in `automaton` ("" when it goes to `acronyms` instead)."""
+        flags = self._flags
+        for pid, key in enumerate(self._keys):
+            if flags[pid] != _ACRONYM:
+                yield " " + boundary_text(key)
+            elif _CONTEXT_CASED.isdisjoint(key):
+                yield " " + boundary_text(fold_text(key))
+            else:  # its fold depends on the letters around it (final sigma): searched in the original text
+                yield ""
+
+    def _build_automata(self, search_keys: Sequence[str] | None = None) -> None:
+        """One automaton over `boundary_text`, where patterns that look alike share one group, and
+        one over the original text for acronyms whose fold depends on their neighbours.
+
+        From the cache, `search_keys` and `_multi` come stored, so no lookups are needed here.
+        """
         import ahocorasick
 
-        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self._groups: list[tuple[int, ...]] = []
-        for bkey, pids in groups.items():
-            self.automaton.add_word(bkey, len(self._groups))
+        self.automaton = automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.acronyms = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        flags = self._flags
+        if search_keys is not None:
+            for pid, bkey in enumerate(search_keys):
+                if bkey:
+                    automaton.add_word(bkey, pid)
+                else:
+                    self.acronyms.add_word(self._keys[pid], pid)
+            for g, pids in enumerate(self._multi):
+                automaton.add_word(search_keys[pids[0]], ~g)
+        else:
+            multi: list[list[int]] = []
+            for pid, bkey in enumerate(self._search_keys()):
+                if not bkey:
+                    self.acronyms.add_word(self._keys[pid], pid)
+                    continue
+                prev = automaton.get(bkey, None)
+                if prev is None:
+                    automaton.add_word(bkey, pid)
+                elif prev >= 0:
+                    multi.append([prev, pid])
+                    automaton.add_word(bkey, ~(len(multi) - 1))
+                else:
+                    multi[~prev].append(pid)
             # an acronym after the folded pattern of the same letters, as the two were found before
-            self._groups.append(tuple(sorted(pids, key=lambda p: self._flags[p] == _ACRONYM)))
-        self.automaton.make_automaton()
+            self._multi = [tuple(sorted(g, key=lambda p: flags[p] == _ACRONYM)) for g in multi]
+        automaton.make_automaton()
+        self.acronyms.make_automaton()
+        self.patterns = len(self._keys)
 
     # ----------------------------------------------------------------------------- building
 
-    def _add_entry(self, idx: int, entry: Entry, owners: dict[str, dict], generate: bool) -> None:
+    def _add_entry(self, idx: int, entry: Entry, owners: dict[str, int | list[int]], generate: bool) -> None:
         person = entry.type == "person"
         forms = [(text, EXPLICIT) for text, _ in entry.explicit_forms()]
         if generate:
@@ -216,7 +288,7 @@ class GlossaryMatcher:
 
     def _add(
         self,
-        owners: dict[str, dict],
+        owners: dict[str, int | list[int]],
         key: str,
         idx: int,
         kind: str,
@@ -227,49 +299,52 @@ class GlossaryMatcher:
         person = entry.type == "person"
         last = key.rsplit(" ", 1)[-1]
         ends = inflection.endings(self.lang, last, gender=entry.gender, person=person)
-        owners[key].setdefault(
-            (idx, kind, ""), Owner(idx, kind, rule, ends.plain, ends.with_given, "", upper)
-        )
+        self._put(owners, key, idx, (kind, rule, ends.plain, ends.with_given, "", upper))
         if kind == FULL or upper:
             return
         for stem in inflection.stems(self.lang, key):
-            reading = Owner(idx, kind, rule, stem.suffixes, dropped=stem.dropped)
-            owners[stem.stem].setdefault((idx, kind, stem.dropped), reading)
+            self._put(
+                owners,
+                stem.stem,
+                idx,
+                (kind, rule, frozenset(stem.suffixes), frozenset(), stem.dropped, False),
+            )
+
+    def _put(self, owners: dict[str, int | list[int]], key: str, idx: int, template: _Template) -> None:
+        """Add a reading of `key`, unless the entry already reads it as the same kind with the same dropped ending."""
+        tid = self._template_ids.get(template)
+        if tid is None:
+            tid = self._template_ids[template] = len(self._templates)
+            if tid > _TMASK:
+                raise ValueError("too many distinct pattern readings")
+            self._templates.append(template)
+        code = idx << _TBITS | tid
+        codes = owners.get(key)
+        if codes is None:
+            owners[key] = code
+            return
+        slot = (idx, template[0], template[4])
+        templates = self._templates
+        existing = (codes,) if isinstance(codes, int) else codes
+        for c in existing:
+            t = templates[c & _TMASK]
+            if (c >> _TBITS, t[0], t[4]) == slot:
+                return
+        if isinstance(codes, int):
+            owners[key] = [codes, code]
+        else:
+            codes.append(code)
+
+    def _owners(self, pid: int) -> Iterator[tuple[int, _Template]]:
+        """The readings of pattern `pid`: (entry index, template)."""
+        templates, rentry, rtmpl = self._templates, self._rentry, self._rtmpl
+        for r in range(self._roff[pid], self._roff[pid + 1]):
+            yield rentry[r], templates[rtmpl[r]]
 
     def readings(self) -> Iterator[tuple[str, tuple[Owner, ...]]]:
         """Every folded pattern with its readings (for `glossary expand` and the near-variant index)."""
         for pid, key in enumerate(self._keys):
-            yield key, tuple(Owner._make(o) for o in self._owners[pid])
-
-    def __getstate__(self) -> dict[str, object]:
-        """Compact pickled form: plain tuples load several times faster than named tuples or dataclasses."""
-        return {
-            "files": self.glossary.files,
-            "entries": [astuple_entry(e) for e in self.entries],
-            "lang": self.lang,
-            "given": self.given,
-            "owners": [tuple(tuple(o) for o in readings) for readings in self._owners],
-            "lengths": self._lengths,
-            "keys": self._keys,
-            "flags": self._flags,
-            "groups": self._groups,
-            "automaton": self.automaton,
-            "acronyms": self.acronyms,
-        }
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.entries = tuple(Entry(*t) for t in state["entries"])  # type: ignore[attr-defined]
-        self.glossary = Glossary(self.entries, state["files"])  # type: ignore[arg-type]
-        self.lang = state["lang"]  # type: ignore[assignment]
-        self.given = state["given"]  # type: ignore[assignment]
-        self._owners = state["owners"]  # type: ignore[assignment]
-        self._lengths = state["lengths"]  # type: ignore[assignment]
-        self._keys = state["keys"]  # type: ignore[assignment]
-        self._flags = state["flags"]  # type: ignore[assignment]
-        self._groups = state["groups"]  # type: ignore[assignment]
-        self.automaton = state["automaton"]
-        self.acronyms = state["acronyms"]
-        self.patterns = len(self._owners)
+            yield key, tuple(Owner(entry, *template) for entry, template in self._owners(pid))
 
     # ----------------------------------------------------------------------------- matching
 
@@ -277,9 +352,9 @@ class GlossaryMatcher:
         """Every mention in `text` (NFC), non-overlapping, leftmost-longest; surnames not yet resolved."""
         folded = fold_text(text) if folded is None else folded
         found: list[Mention] = []
-        lengths, keys, flags, groups = self._lengths, self._keys, self._flags, self._groups
-        for end_pos, gid in self.automaton.iter(" " + boundary_text(folded)):
-            for pid in groups[gid]:
+        lengths, keys, flags, multi = self._lengths, self._keys, self._flags, self._multi
+        for end_pos, value in self.automaton.iter(" " + boundary_text(folded)):
+            for pid in (value,) if value >= 0 else multi[~value]:
                 stem_end = end_pos  # " " + text: the hit's last character is at end_pos - 1 in `folded`
                 start = stem_end - lengths[pid]
                 flag = flags[pid]
@@ -304,16 +379,23 @@ class GlossaryMatcher:
             return
         end = word_end(folded, stem_end)
         suffix = folded[stem_end:end]
-        for owner in self._owners[pid]:
-            mention = self._accept(text, folded, owner, start, stem_end, end, suffix)
+        for entry, template in self._owners(pid):
+            mention = self._accept(text, folded, entry, template, start, stem_end, end, suffix)
             if mention is not None:
                 found.append(mention)
 
     def _accept(
-        self, text: str, folded: str, owner: Owner, start: int, stem_end: int, end: int, suffix: str
+        self,
+        text: str,
+        folded: str,
+        entry: int,
+        template: _Template,
+        start: int,
+        stem_end: int,
+        end: int,
+        suffix: str,
     ) -> Mention | None:
-        # positional: readings are plain tuples once a matcher comes back from the cache
-        entry, kind, base_rule, plain, with_given, dropped, upper = owner
+        kind, base_rule, plain, with_given, dropped, upper = template
         needs_given = False
         if dropped:
             if suffix not in plain:
@@ -428,11 +510,6 @@ class GlossaryMatcher:
         return out
 
 
-def astuple_entry(entry: Entry) -> tuple:
-    """An entry's fields in order, as `Entry(*fields)` takes them back."""
-    return tuple(getattr(entry, f) for f in Entry.__dataclass_fields__)
-
-
 def _is_acronym(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return 1 < len(letters) <= 5 and " " not in text.strip() and all(c.isupper() for c in letters)
@@ -480,15 +557,22 @@ def _start(m: Mention) -> int:
     return m.given_start if m.given_start >= 0 else m.start
 
 
-def _drop_shadowed(owners: dict[str, dict[tuple[int, str, str], Owner]]) -> None:
+def _drop_shadowed(owners: dict[str, int | list[int]], templates: Sequence[_Template]) -> None:
     """A generated spelling that is another entity's explicit spelling belongs to that entity only."""
-    for key, readings in owners.items():
-        explicit = {o.entry for o in readings.values() if o.rule == EXPLICIT and not o.dropped}
+    for key, codes in owners.items():
+        if isinstance(codes, int):
+            continue  # one reading: nothing to shadow
+        explicit = {
+            c >> _TBITS
+            for c in codes
+            if templates[c & _TMASK][1] == EXPLICIT and not templates[c & _TMASK][4]
+        }
         if not explicit:
             continue
-        for k in [k for k, o in readings.items() if o.entry not in explicit and o.rule != EXPLICIT]:
-            del readings[k]
-        if not readings:
+        kept = [c for c in codes if c >> _TBITS in explicit or templates[c & _TMASK][1] == EXPLICIT]
+        if len(kept) != len(codes):
+            codes[:] = kept
+        if not kept:
             log.debug("pattern %r lost every reading", key)
 
 
@@ -558,33 +642,346 @@ def load_matcher(
     """A matcher for glossaries given by path or name, from the compile cache when it is current.
 
     The cache file is keyed by the glossary files' contents, `lang`, and the code that compiles
-    them; a corrupt or stale cache file is rebuilt. `cache=False` always compiles.
+    them. It holds data only (JSON, UTF-8 text and integer arrays, never pickle), so a file planted
+    in a shared cache folder cannot run code; a file that is stale, corrupt, tampered with (its
+    SHA-256 does not match) or inconsistent is ignored and rebuilt. `cache=False` always compiles.
     """
     paths = resolve_glossaries(specs)
     folder = Path(cache_dir) if cache_dir else _cache_dir()
     key = cache_key(paths, lang, generate)
-    target = folder / f"{key}.pickle"
+    target = folder / f"{key}{CACHE_SUFFIX}"
     if cache and target.exists():
         try:
-            with target.open("rb") as fh:
-                matcher = pickle.load(fh)
-            if isinstance(matcher, GlossaryMatcher):
-                return matcher
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-            log.warning("ignoring unreadable matcher cache %s: %s", target, exc)
+            return _read_cache(target, key, _cache_limit(paths))
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+            log.warning("ignoring matcher cache %s and rebuilding it: %s", target, exc)
     glossary = load_glossaries([str(p) for p in paths])
     matcher = GlossaryMatcher(glossary, lang, generate=generate)
     if cache:
-        _save(matcher, target)
+        _save(matcher, target, key)
     return matcher
 
 
-def _save(matcher: GlossaryMatcher, target: Path) -> None:
+# The cache file: MAGIC, then the sections one after another, then a JSON trailer (format, key,
+# byte order, each section's name and length, SHA-256 of the sections), then the trailer's length
+# as 8 ASCII hex digits. The trailer comes last so that sections are written (and hashed) one at a
+# time, without the whole file in memory.
+CACHE_SUFFIX = ".matcher"
+MAGIC = b"transnorm-matcher\n"
+_SECTIONS = ("meta", "entries", "keys", "search", "flags", "roff", "rentry", "rtmpl")
+_ARRAYS = {"roff": "I", "rentry": "i", "rtmpl": "I"}
+
+
+class CacheError(ValueError):
+    """A matcher cache file that cannot be used (stale, corrupt, tampered with): it is rebuilt."""
+
+
+def _cache_limit(paths: Sequence[Path]) -> int:
+    """The largest cache file worth reading: far more than the glossaries could ever compile to."""
+    return 64 * sum(p.stat().st_size for p in paths) + (64 << 20)
+
+
+def _sections(matcher: GlossaryMatcher) -> Iterator[tuple[str, Iterable[bytes]]]:
+    """Each cache section as chunks of bytes (generated lazily: a large glossary is large)."""
+    sources = list(dict.fromkeys(e.source for e in matcher.entries))
+    where = {s: i for i, s in enumerate(sources)}
+    meta = {
+        "lang": matcher.lang,
+        "files": [[f.path, f.name, f.version, f.sha256] for f in matcher.glossary.files],
+        "sources": sources,
+        "templates": [[k, r, sorted(p), sorted(w), d, u] for k, r, p, w, d, u in matcher._templates],
+        "given": {
+            form: [[i, *ending] for i, ending in owners.items()] for form, owners in matcher.given.items()
+        },
+        "entries": len(matcher.entries),
+        "multi": matcher._multi,
+    }
+    yield "meta", [json.dumps(meta, ensure_ascii=False).encode()]
+    yield "entries", _json_lines(_entry_row(e, where) for e in matcher.entries)
+    yield "keys", _lines(matcher._keys)
+    yield "search", _lines(matcher._search_keys())
+    yield "flags", [bytes(matcher._flags)]
+    for name, code in _ARRAYS.items():
+        values = getattr(matcher, f"_{name}")
+        assert values.typecode == code
+        yield name, [values.tobytes()]
+
+
+def _json_lines(rows: Iterable[object]) -> Iterator[bytes]:
+    """Rows as JSON, one per line (JSON escapes line breaks inside strings), in chunks."""
+    batch: list[str] = []
+    for row in rows:
+        batch.append(json.dumps(row, ensure_ascii=False))
+        if len(batch) == 8192:
+            yield ("\n".join(batch) + "\n").encode()
+            batch = []
+    if batch:
+        yield ("\n".join(batch) + "\n").encode()
+
+
+def _parse_json_lines(blob: bytes, chunk: int = 8192) -> Iterator[object]:
+    """The rows of `_json_lines`, parsed a chunk at a time (all of them at once would double the
+    memory a large glossary's entries take while they are converted)."""
+    lines = blob.split(b"\n")
+    if lines.pop() != b"":
+        raise CacheError("rows not terminated")
+    for i in range(0, len(lines), chunk):
+        yield from json.loads(b"[" + b",".join(lines[i : i + chunk]) + b"]")
+
+
+def _lines(texts: Iterable[str], chunk: int = 65536) -> Iterator[bytes]:
+    """Texts without line breaks as UTF-8 lines, in chunks."""
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == chunk:
+            yield ("\n".join(batch) + "\n").encode()
+            batch = []
+    if batch:
+        yield ("\n".join(batch) + "\n").encode()
+
+
+def _split_lines(blob: bytes, count: int) -> list[str]:
+    lines = blob.decode("utf-8").split("\n")
+    if lines.pop() != "" or len(lines) != count:
+        raise CacheError("pattern count differs")
+    return lines
+
+
+def _entry_row(e: Entry, where: Mapping[str, int]) -> list[object]:
+    """An entry as one JSON line (its source file as an index into the meta section's `sources`)."""
+    fields = [
+        e.id,
+        dict(e.canonical),
+        e.type,
+        dict(e.native),
+        e.variants,
+        e.gender,
+        e.surname_unambiguous,
+        e.role,
+    ]
+    return [*fields, where[e.source], e.line]
+
+
+def _save(matcher: GlossaryMatcher, target: Path, key: str) -> None:
+    """Write the cache file beside its final name, then rename it into place (never half-written)."""
+    tmp = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        _make_private_dirs(target.parent)
+        _remove_stale_partials(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")  # mode 0600
+        digest = hashlib.sha256()
+        lengths = []
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(matcher, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(MAGIC)
+            for name, chunks in _sections(matcher):
+                size = 0
+                for chunk in chunks:
+                    fh.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                lengths.append([name, size])
+            trailer = {
+                "format": FORMAT_VERSION,
+                "key": key,
+                "byteorder": sys.byteorder,
+                "itemsize": {name: array(code).itemsize for name, code in _ARRAYS.items()},
+                "sections": lengths,
+                "sha256": digest.hexdigest(),
+            }
+            blob = json.dumps(trailer).encode()
+            fh.write(blob + b"%08x" % len(blob))
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, target)
+        tmp = None
     except OSError as exc:  # a read-only cache folder only costs time
         log.warning("cannot write matcher cache %s: %s", target, exc)
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _remove_stale_partials(folder: Path, age: float = 3600.0) -> None:
+    """Remove half-written cache files left by a killed run (an hour old: no writer is still at it)."""
+    cutoff = time.time() - age
+    for path in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
+def _make_private_dirs(folder: Path) -> None:
+    """Create `folder` and its missing parents with mode 0700 (only the user may plant files there)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path, 0o700)
+
+
+def _read_cache(path: Path, key: str, limit: int) -> GlossaryMatcher:
+    """The matcher stored in `path`, after checking its format, key, checksum and consistency."""
+    # no symlinks (to /dev/zero, say), and no blocking on a FIFO planted under the cache file's name
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CacheError("not a regular file")
+        size = info.st_size
+        if size > limit:
+            raise CacheError(f"{size} bytes, more than the {limit} a cache of these glossaries can need")
+        if size < len(MAGIC) + 8 or fh.read(len(MAGIC)) != MAGIC:
+            raise CacheError("not a transnorm matcher cache")
+        fh.seek(size - 8)
+        trailer_len = int(fh.read(8), 16)
+        body_end = size - 8 - trailer_len
+        if body_end < len(MAGIC):
+            raise CacheError("truncated")
+        fh.seek(body_end)
+        trailer = json.loads(fh.read(trailer_len))
+        if not isinstance(trailer, dict) or trailer.get("format") != FORMAT_VERSION:
+            raise CacheError("written by another version of transnorm")
+        if trailer.get("key") != key or trailer.get("byteorder") != sys.byteorder:
+            raise CacheError("made for other glossaries or another machine")
+        if trailer.get("itemsize") != {name: array(code).itemsize for name, code in _ARRAYS.items()}:
+            raise CacheError("made on another machine")
+        sections = trailer["sections"]
+        if [name for name, _ in sections] != list(_SECTIONS) or sum(n for _, n in sections) != body_end - len(
+            MAGIC
+        ):
+            raise CacheError("unexpected layout")
+        fh.seek(len(MAGIC))
+        digest = hashlib.sha256()
+        parts: dict[str, bytes] = {}
+        for name, n in sections:  # one section at a time: the file is never in memory twice
+            parts[name] = fh.read(n)
+            digest.update(parts[name])
+    if digest.hexdigest() != trailer.get("sha256"):
+        raise CacheError("checksum mismatch (corrupt or tampered with)")
+    return _restore(parts)
+
+
+def _restore(parts: dict[str, bytes]) -> GlossaryMatcher:
+    """Rebuild a matcher from checked cache sections; anything inconsistent raises `CacheError`.
+
+    Each section is dropped as soon as it is parsed, so that peak memory stays near the result's.
+    """
+    meta = json.loads(parts.pop("meta"))
+    matcher = GlossaryMatcher.__new__(GlossaryMatcher)
+    matcher.lang = _optional_str(meta["lang"])
+    files = tuple(GlossaryFile(*(_str(v) for v in f)) for f in meta["files"])
+    sources = [_str(s) for s in meta["sources"]]
+    entries = _entries(_parse_json_lines(parts.pop("entries")), sources)
+    if len(entries) != meta["entries"]:
+        raise CacheError("entry count differs")
+    matcher.entries = tuple(entries)
+    matcher.glossary = Glossary(matcher.entries, files)
+    matcher._templates = [_template(t) for t in meta["templates"]]
+    n_entries = len(entries)
+    matcher.given = {
+        _str(form): {_index(i, n_entries): (_str(suffix), _str(dropped)) for i, suffix, dropped in owners}
+        for form, owners in meta["given"].items()
+    }
+    flags = bytearray(parts.pop("flags"))
+    n = len(flags)
+    keys = _split_lines(parts.pop("keys"), n)
+    search = _split_lines(parts.pop("search"), n)
+    matcher._keys = keys
+    matcher._multi = [tuple(_index(p, n) for p in group) for group in meta["multi"]]
+    matcher._flags = flags
+    matcher._lengths = array("I", map(len, keys))
+    for name, code in _ARRAYS.items():
+        values = array(code)
+        values.frombytes(parts.pop(name))
+        setattr(matcher, f"_{name}", values)
+    roff, rentry, rtmpl = matcher._roff, matcher._rentry, matcher._rtmpl
+    if len(roff) != n + 1 or roff[0] != 0 or roff[-1] != len(rentry):
+        raise CacheError("pattern tables differ in length")
+    if len(rtmpl) != len(rentry) or any(a > b for a, b in pairwise(roff)):
+        raise CacheError("reading offsets out of order")
+    if rentry and (min(rentry) < 0 or max(rentry) >= n_entries or max(rtmpl) >= len(matcher._templates)):
+        raise CacheError("reading out of range")
+    if matcher._flags and max(matcher._flags) > _ACRONYM:
+        raise CacheError("unknown pattern flag")
+    if any(not search[p] or search[p] != search[group[0]] for group in matcher._multi for p in group):
+        raise CacheError("inconsistent pattern groups")
+    matcher._build_automata(search)
+    return matcher
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise CacheError(f"expected a string, found {type(value).__name__}")
+    return value
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _index(value: object, size: int) -> int:
+    if type(value) is not int or not 0 <= value < size:
+        raise CacheError("index out of range")
+    return value
+
+
+def _template(value: object) -> _Template:
+    kind, rule, plain, with_given, dropped, upper = value  # type: ignore[misc]
+    if kind not in (FULL, SURNAME, NAME) or not isinstance(upper, bool):
+        raise CacheError("bad reading")
+    return (
+        kind,
+        _str(rule),
+        frozenset(map(_str, plain)),
+        frozenset(map(_str, with_given)),
+        _str(dropped),
+        upper,
+    )
+
+
+def _entries(rows: Iterable[Any], sources: Sequence[str]) -> list[Entry]:
+    """Entries from their JSON rows, every field's type checked (a tampered file must not crash a run)."""
+    out = []
+    n = len(sources)
+    kinds = {t: t for t in TYPES}  # one string object per type, not one per entry
+    for row in rows:
+        eid, canonical, kind, native, variants, gender, unambiguous, role, source, line = row
+        if (
+            type(eid) is not str
+            or type(canonical) is not dict
+            or type(canonical.get("en")) is not str
+            or type(native) is not dict
+            or type(variants) is not list
+            or kind not in TYPES
+            or (gender is not None and gender not in GENDERS)
+            or type(unambiguous) is not bool
+            or (role is not None and type(role) is not str)
+            or type(source) is not int
+            or not 0 <= source < n
+            or type(line) is not int
+            or not all(type(v) is str for v in canonical.values())  # JSON keys are always strings
+            or not all(type(v) is str for v in native.values())
+            or not all(type(v) is str for v in variants)
+        ):
+            raise CacheError(f"bad entry {eid!r}"[:80])
+        out.append(
+            Entry(
+                eid,
+                canonical,
+                kinds[kind],
+                native or NO_FORMS,
+                tuple(variants),
+                gender,
+                unambiguous,
+                role,
+                sources[source],
+                line,
+            )
+        )
+    return out
