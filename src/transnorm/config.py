@@ -107,6 +107,9 @@ class NormaliseOptions:
     """Which text to normalise: `target` (translations) or `source` (the original text)."""
     generate_variants: bool = True
     """Also match the spellings generated from native (Cyrillic) forms by every transliteration scheme."""
+    source_anchored: bool = True
+    """On the target side, rewrite the translation of a glossary entity found in the source segment even
+    when no rule knows its spelling (Tinkou for Тиньков); recorded with rule `source-anchored`."""
     cache: bool = True
     """Keep compiled glossaries in a cache (keyed by the files' hashes) so later runs start fast."""
     cache_dir: str | None = None
