@@ -560,6 +560,7 @@ def load_matcher(
     The cache file is keyed by the glossary files' contents, `lang`, and the code that compiles
     them; a corrupt or stale cache file is rebuilt. `cache=False` always compiles.
     """
+    specs = list(specs)
     paths = resolve_glossaries(specs)
     folder = Path(cache_dir) if cache_dir else _cache_dir()
     key = cache_key(paths, lang, generate)
@@ -572,7 +573,7 @@ def load_matcher(
                 return matcher
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
             log.warning("ignoring unreadable matcher cache %s: %s", target, exc)
-    glossary = load_glossaries([str(p) for p in paths])
+    glossary = load_glossaries(specs)  # each spec one layer (`glossary.overlay`)
     matcher = GlossaryMatcher(glossary, lang, generate=generate)
     if cache:
         _save(matcher, target)
