@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from transnorm.document import UNDETERMINED, Document
 from transnorm.langcodes import normalise_lang
 from transnorm.normalise import inflection
-from transnorm.normalise.context import FUNCTION_WORDS, filter_mentions, given_compatible, is_given_name
+from transnorm.normalise.context import (
+    FUNCTION_WORDS,
+    filter_mentions,
+    given_compatible,
+    is_given_name,
+    word_before,
+)
 from transnorm.normalise.fold import case_like, fold_text
 from transnorm.normalise.glossary import Entry
 from transnorm.normalise.matcher import GlossaryMatcher, Mention, generated_forms, split_name
@@ -166,12 +172,12 @@ def _bare_inflected(
     out = []
     for w in _WORD.finditer(text):
         e = forms.get(fold_text(w.group()))
-        if (
-            e is not None
-            and w.group()[0].isupper()
-            and not _inside(w.start(), w.end(), [s[:2] for s in spans])
-        ):
-            out.append((w.start(), w.end(), e))
+        if e is None or not w.group()[0].isupper() or _inside(w.start(), w.end(), [s[:2] for s in spans]):
+            continue
+        before = word_before(text, w.start())
+        if before and before[0].isupper() and not given_compatible(before, matcher.entries[e]):
+            continue  # Мария Лаврова: another given name, so the feminine surname of another person
+        out.append((w.start(), w.end(), e))
     return out
 
 

@@ -9,7 +9,7 @@ Three classes of wrong link, each measured on real MT output (issue 11, §5):
 - a title or role that contradicts the entity: "Fr. Vladimir Zelensky" is a priest, not the president.
   Title words right before a person (Fr., Father, priest, bishop, driver, footballer, singer and their
   Russian and Ukrainian forms) and an apposition after it (", a priest") give a category; the entity's
-  category comes from its `role` text (`role_category`). Different categories: not linked;
+  category comes from its `role` text (`role_categories`). A title outside them: not linked;
 - another given name in front of a surname: Pavel Yashin is not Ilya Yashin. A capitalised word before a
   surname-only mention that reads as a given name (a table of common given names plus every glossary
   given name, Russian and Ukrainian case endings allowed) and is not a form of one of the entity's
@@ -112,6 +112,20 @@ _ROLE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("arts", ("singer", "actor", "actress", "musician", "rapper", "composer", "pianist", "conductor")),
 )
 
+_PUBLIC_WORDS = (
+    "mayor",
+    "president",
+    "minister",
+    "politician",
+    "activist",
+    "opposition",
+    "governor",
+    "deputy",
+    "leader",
+    "official",
+    "member",
+)
+
 # Spellings of one given name across languages and conventions that the translit form does not join.
 GIVEN_NAME_GROUPS: tuple[tuple[str, ...], ...] = (
     ("vladimir", "volodymyr", "uladzimir", "wladimir", "wolodymyr", "wlodzimierz"),
@@ -187,13 +201,17 @@ _CYRILLIC_ENDINGS = (
 _SIMILAR_GIVEN = 0.75
 
 
-def role_category(entry: Entry) -> str:
-    """The kind of person an entry is, from its `role` text: clergy, sport, arts, else public."""
+def role_categories(entry: Entry) -> frozenset[str]:
+    """The kinds of person an entry is, from its `role` text: clergy, sport, arts and/or public.
+
+    "Mayor of Kyiv, former boxing champion" is both sport and public; a role with none of the
+    keywords is public (politics, government, military, business, media).
+    """
     role = (entry.role or "").lower()
-    for category, words in _ROLE_KEYWORDS:
-        if any(w in role for w in words):
-            return category
-    return "public"
+    found = {category for category, words in _ROLE_KEYWORDS if any(w in role for w in words)}
+    if not found or any(w in role for w in _PUBLIC_WORDS):
+        found.add("public")
+    return frozenset(found)
 
 
 def linkable(text: str, mention: Mention, entry: Entry, matcher: GlossaryMatcher | None = None) -> bool:
@@ -204,10 +222,10 @@ def linkable(text: str, mention: Mention, entry: Entry, matcher: GlossaryMatcher
     if entry.type != "person":
         return True
     title = title_category(text, start, mention.end)
-    if title is not None and title != role_category(entry):
+    if title is not None and title not in role_categories(entry):
         return False
     if mention.kind == SURNAME and mention.given_start < 0:
-        given = _word_before(text, mention.start)
+        given = word_before(text, mention.start)
         if given and is_given_name(given, matcher) and not given_compatible(given, entry):
             return False
     return True
@@ -227,7 +245,7 @@ def filter_mentions(text: str, mentions: Iterable[Mention], matcher: GlossaryMat
 
 def in_title(text: str, start: int, end: int) -> bool:
     """True when the name at `text[start:end]` is part of a longer proper name or a quoted title."""
-    prev = _word_before(text, start)
+    prev = word_before(text, start)
     if prev and prev[0].isupper() and fold_text(prev).rstrip(".") not in FUNCTION_WORDS:
         return True
     nxt = _word_after(text, end)
@@ -318,7 +336,7 @@ def _entry_given_forms(entry: Entry) -> frozenset[str]:
     return frozenset(f for f in forms if f)
 
 
-def _word_before(text: str, start: int) -> str:
+def word_before(text: str, start: int) -> str:
     """The word right before `start`, separated from it by spaces only ("" if none)."""
     i = start
     while i > 0 and text[i - 1] in " \u00a0":
