@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from transnorm.document import UNDETERMINED, Document
@@ -34,6 +34,7 @@ from transnorm.langcodes import normalise_lang
 from transnorm.normalise import inflection
 from transnorm.normalise.context import (
     FUNCTION_WORDS,
+    base_forms,
     filter_mentions,
     given_compatible,
     is_given_name,
@@ -47,7 +48,8 @@ from transnorm.normalise.skeleton import romanise, similarity, translit_form, tr
 RULE = "source-anchored"
 MIN_SCORE = 0.75
 _MIN_LETTERS = 3
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # hyphenated names are several words
+_NAME_GAPS = frozenset([" ", "-", "\u2011"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,18 @@ class _SourceMention:
     position: float  # where in the source segment, 0..1
 
 
+@dataclass(frozen=True, slots=True)
+class SourceNames:
+    """What the source of one segment names: glossary entities, and other capitalised words.
+
+    `others` (without their case endings) let the anchor see that a translation's word is the
+    rendering of another source name (Колбиным -> Kolbin), not a misspelling of the entity.
+    """
+
+    mentions: tuple[_SourceMention, ...]
+    others: tuple[str, ...] = ()
+
+
 class SourceAnchor:
     """Finds glossary entities in source segments and proposes rewrites of their translations."""
 
@@ -83,14 +97,14 @@ class SourceAnchor:
             self._refs[entry.id] = _reference_forms(entry)
         return self._refs[entry.id]
 
-    def source_mentions(self, doc: Document, indexes: Sequence[int]) -> dict[int, list[_SourceMention]]:
+    def source_mentions(self, doc: Document, indexes: Sequence[int]) -> dict[int, SourceNames]:
         """The entities of the source of segments `indexes` (positions in `doc.segments`)."""
         by_lang: dict[str | None, list[int]] = defaultdict(list)
         for i in indexes:
             seg = doc.segments[i]
             lang = seg.lang if seg.lang != UNDETERMINED else doc.lang
             by_lang[self.source_lang if lang == UNDETERMINED else normalise_lang(lang)].append(i)
-        out: dict[int, list[_SourceMention]] = {}
+        out: dict[int, SourceNames] = {}
         for lang, members in by_lang.items():
             matcher = self.matcher_for(lang)
             texts = [doc.segments[i].source for i in members]
@@ -100,20 +114,27 @@ class SourceAnchor:
             for i, text, chosen in zip(members, texts, resolved, strict=True):
                 spans = [(m.given_start if m.given_start >= 0 else m.start, m.end, e) for m, e in chosen]
                 spans += _bare_inflected(text, spans, present, matcher)
-                out[i] = [
+                mentions = tuple(
                     _SourceMention(matcher.entries[e], s / max(len(text), 1)) for s, _, e in sorted(spans)
-                ]
+                )
+                others = tuple(
+                    w.group()
+                    for w in _WORD.finditer(text)
+                    if w.group()[0].isupper() and not _inside(w.start(), w.end(), [s[:2] for s in spans])
+                )
+                out[i] = SourceNames(mentions, others if mentions else ())
         return out
 
     def propose(
         self,
         text: str,
-        sources: Sequence[_SourceMention],
+        source: SourceNames,
         target_mentions: Sequence[Mention],
         matcher: GlossaryMatcher,
         lang: str | None,
     ) -> list[Replacement]:
         """Rewrites of translation `text` for the source's entities it does not mention yet."""
+        sources = source.mentions
         if not sources:
             return []
         source_ids = {s.entry.id for s in sources}
@@ -135,7 +156,8 @@ class SourceAnchor:
             if missing <= 0:
                 continue
             entry = mentions[0].entry
-            found = _candidates(text, words, entry, self.reference_forms(entry), lang, matcher)
+            others = _other_names(source.others, entry)
+            found = _candidates(text, words, entry, self.reference_forms(entry), others, lang, matcher)
             if not found or len(found) > missing:
                 continue  # nothing name-like, or more candidates than the source explains
             plans[entity_id] = found
@@ -181,6 +203,19 @@ def _bare_inflected(
     return out
 
 
+def _other_names(words: Sequence[str], entry: Entry) -> list[str]:
+    """Base forms of the source's other capitalised words, leaving out forms of `entry`'s own name."""
+    own = [fold_text(w) for text in entry.native.values() for w in text.split()]
+    prefixes = tuple(w[: max(3, len(w) - 2)] for w in own)
+    out = []
+    for word in words:
+        low = fold_text(word)
+        if prefixes and low.startswith(prefixes):
+            continue
+        out += [f for f in base_forms(word) if len(f) >= _MIN_LETTERS]
+    return out
+
+
 def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
@@ -190,6 +225,7 @@ def _candidates(
     words: Sequence[re.Match[str]],
     entry: Entry,
     refs: frozenset[str],
+    others: Sequence[str],
     lang: str | None,
     matcher: GlossaryMatcher,
 ) -> list[Replacement]:
@@ -197,7 +233,7 @@ def _candidates(
     canonical = entry.canonical_for(lang)
     person = entry.type == "person"
     given, core = split_name(canonical) if person else ("", canonical)
-    size = len(core.split())
+    size = len(re.split(r"[\s\-\u2011]+", core))
     suffixes = inflection.suffixes(lang)
     out = []
     i = 0
@@ -207,14 +243,18 @@ def _candidates(
             i += 1
             continue
         start, end = span[0].start(), span[-1].end()
+        if (start and text[start - 1] in "-\u2011") or text[end : end + 1] in ("-", "\u2011"):
+            i += 1
+            continue  # part of a longer hyphenated name (Berners-Lee for Berners)
         written = text[start:end]
         if size == 1 and fold_text(written) in FUNCTION_WORDS:
             i += 1
             continue
         body, suffix = _split_suffix(written, suffixes)
-        if _score(body, refs) < MIN_SCORE:
+        score = _score(body, refs)
+        if score < MIN_SCORE or (others and _score(body, others, same_initial=False) >= score):
             i += 1
-            continue
+            continue  # not close enough, or closer to another name of the source (Kolbin: Колбиным)
         after = case_like(body, core) + suffix
         if person and given and i > 0:
             prev = words[i - 1]
@@ -234,8 +274,8 @@ def _candidates(
 
 
 def _joined(text: str, span: Sequence[re.Match[str]]) -> bool:
-    """True when the words of `span` are written as one name (separated by single spaces)."""
-    return all(text[a.end() : b.start()] == " " for a, b in itertools.pairwise(span))
+    """True when the words of `span` are written as one name (a single space or hyphen between them)."""
+    return all(text[a.end() : b.start()] in _NAME_GAPS for a, b in itertools.pairwise(span))
 
 
 def _split_suffix(written: str, suffixes: Sequence[tuple[str, str]]) -> tuple[str, str]:
@@ -247,14 +287,14 @@ def _split_suffix(written: str, suffixes: Sequence[tuple[str, str]]) -> tuple[st
     return written, ""
 
 
-def _score(word: str, refs: frozenset[str]) -> float:
-    """How close `word` is to the closest spelling of the entity (0..1), 0 for another initial sound."""
+def _score(word: str, refs: Iterable[str], *, same_initial: bool = True) -> float:
+    """How close `word` is to the closest of `refs` (0..1); 0 for another initial sound when `same_initial`."""
     if len(romanise(word)) < _MIN_LETTERS:
         return 0.0
     form = translit_form(word)
     best = 0.0
     for ref in refs:
-        if not form or form[0] != translit_form(ref)[:1]:
+        if not form or (same_initial and form[0] != translit_form(ref)[:1]):
             continue
         best = max(best, similarity(word, ref), translit_similarity(word, ref))
     return best

@@ -283,13 +283,13 @@ def title_category(text: str, start: int, end: int) -> str | None:
 
 def is_given_name(word: str, matcher: GlossaryMatcher | None = None) -> bool:
     """True when `word` (any script, possibly with a Russian or Ukrainian case ending) is a given name."""
-    return any(_known_given(form, matcher) for form in _base_forms(word))
+    return any(_known_given(form, matcher) for form in base_forms(word))
 
 
 def given_compatible(word: str, entry: Entry) -> bool:
     """True when `word` is a form of one of `entry`'s given names (Vladimir ~ Volodymyr ~ Владимира)."""
     own = _entry_given_forms(entry)
-    for form in _base_forms(word):
+    for form in base_forms(word):
         tf = translit_form(form)
         if tf in own:
             return True
@@ -312,7 +312,7 @@ def _known_given(form: str, matcher: GlossaryMatcher | None) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _base_forms(word: str) -> tuple[str, ...]:
+def base_forms(word: str) -> tuple[str, ...]:
     """`word` and, for a Cyrillic word, its readings without a case ending (Павлом -> Павл, Павел)."""
     word = word.rstrip(".")
     forms = [word]

@@ -89,7 +89,7 @@ class NormaliseStage:
             for n, chosen, raw in zip(members, matcher.resolve(found), found, strict=True):
                 i, text, _ = texts[n]
                 todo = replacements(matcher, text, chosen, lang)
-                if sources.get(i):
+                if i in sources:
                     todo = _merge(todo, self.anchor.propose(text, sources[i], raw, matcher, lang))  # type: ignore[union-attr]
                 results[i] = apply(text, todo, doc.segments[i].index, self.side)
         changed = False
