@@ -30,6 +30,8 @@ from transnorm.normalise.glossary import Entry
 from transnorm.normalise.matcher import SURNAME, GlossaryMatcher, Mention, split_name
 from transnorm.normalise.skeleton import romanise, translit_form, translit_similarity
 
+NOUN_CAPITALISING = frozenset(["de", "lb"])  # as in near.py: a capital letter is no sign of a name
+
 
 def _words(text: str) -> list[str]:
     """The whitespace-separated words of a data table written as one string."""
@@ -46,6 +48,8 @@ FUNCTION_WORDS = frozenset(
     _words("""a an the in at on from to near and but or for of with by as after before since while when if
     because outside across around over under into via both between like unlike then so yet also only
     even just still across towards toward against about during without within beyond through
+    yesterday today tomorrow meanwhile however now here there last next this that these those what where
+    why how who which all some many most several until unless whether although though
     der die das den dem des ein eine in im am aus nach von bei mit und oder aber auch zu zum zur vor
     le la les un une des du au aux en dans de et ou mais pour par sur avec sans vers
     el los las una del al y o pero con sin desde hasta il lo gli i nel nella e ma per da
@@ -218,7 +222,8 @@ def linkable(text: str, mention: Mention, entry: Entry, matcher: GlossaryMatcher
     """False when the context of `mention` in `text` says it is not `entry` (see the module doc)."""
     start = mention.given_start if mention.given_start >= 0 else mention.start
     if entry.type == "place":
-        return not in_title(text, start, mention.end)
+        lang = matcher.lang if matcher is not None else None
+        return not in_title(text, start, mention.end, nouns_capitalised=lang in NOUN_CAPITALISING)
     if entry.type != "person":
         return True
     title = title_category(text, start, mention.end)
@@ -243,10 +248,19 @@ def filter_mentions(text: str, mentions: Iterable[Mention], matcher: GlossaryMat
     return out
 
 
-def in_title(text: str, start: int, end: int) -> bool:
-    """True when the name at `text[start:end]` is part of a longer proper name or a quoted title."""
+def in_title(text: str, start: int, end: int, *, nouns_capitalised: bool = False) -> bool:
+    """True when the name at `text[start:end]` is part of a longer proper name or a quoted title.
+
+    In a language that capitalises nouns (German: die Hauptstadt Moskau) a capitalised word before
+    the name says nothing; there only the title words after it and the quotes count.
+    """
     prev = word_before(text, start)
-    if prev and prev[0].isupper() and fold_text(prev).rstrip(".") not in FUNCTION_WORDS:
+    if (
+        not nouns_capitalised
+        and prev
+        and prev[0].isupper()
+        and fold_text(prev).rstrip(".") not in FUNCTION_WORDS
+    ):
         return True
     nxt = _word_after(text, end)
     if nxt and nxt[0].isupper() and fold_text(nxt) in TITLE_WORDS:
