@@ -117,12 +117,17 @@ class SourceAnchor:
                 mentions = tuple(
                     _SourceMention(matcher.entries[e], s / max(len(text), 1)) for s, _, e in sorted(spans)
                 )
-                others = tuple(
-                    w.group()
-                    for w in _WORD.finditer(text)
-                    if w.group()[0].isupper() and not _inside(w.start(), w.end(), [s[:2] for s in spans])
+                bounds = [sp[:2] for sp in spans]
+                others = (
+                    tuple(
+                        w.group()
+                        for w in _WORD.finditer(text)
+                        if w.group()[0].isupper() and not _inside(w.start(), w.end(), bounds)
+                    )
+                    if mentions
+                    else ()
                 )
-                out[i] = SourceNames(mentions, others if mentions else ())
+                out[i] = SourceNames(mentions, others)
         return out
 
     def propose(
@@ -191,9 +196,12 @@ def _bare_inflected(
             ends = inflection.endings(matcher.lang, surname, gender="m", person=True)
             for ending in ends.with_given:
                 forms.setdefault(surname + ending, e)
+    if not forms:
+        return []
     out = []
+    folded = fold_text(text)  # the same length as `text`
     for w in _WORD.finditer(text):
-        e = forms.get(fold_text(w.group()))
+        e = forms.get(folded[w.start() : w.end()])
         if e is None or not w.group()[0].isupper() or _inside(w.start(), w.end(), [s[:2] for s in spans]):
             continue
         before = word_before(text, w.start())
