@@ -111,9 +111,10 @@ class SourceAnchor:
             found = [filter_mentions(t, matcher.find(t), matcher) for t in texts]
             resolved = matcher.resolve(found)
             present = {e for chosen in resolved for m, e in chosen if m.kind != "surname"}
+            genitives = _genitive_forms(present, matcher)
             for i, text, chosen in zip(members, texts, resolved, strict=True):
                 spans = [(m.given_start if m.given_start >= 0 else m.start, m.end, e) for m, e in chosen]
-                spans += _bare_inflected(text, spans, present, matcher)
+                spans += _bare_inflected(text, spans, genitives, matcher)
                 mentions = tuple(
                     _SourceMention(matcher.entries[e], s / max(len(text), 1)) for s, _, e in sorted(spans)
                 )
@@ -153,6 +154,8 @@ class SourceAnchor:
         wanted: dict[str, list[_SourceMention]] = defaultdict(list)
         for s in sources:
             wanted[s.entry.id].append(s)
+        if all(len(ms) <= present[e] for e, ms in wanted.items()):
+            return []  # the translation names every entity of the source already
         words = [w for w in _WORD.finditer(text) if not _inside(w.start(), w.end(), covered)]
         claims: dict[tuple[int, int], list[tuple[str, Replacement]]] = defaultdict(list)
         plans: dict[str, list[Replacement]] = {}
@@ -175,17 +178,8 @@ class SourceAnchor:
         return sorted(out, key=lambda r: r.start)
 
 
-def _bare_inflected(
-    text: str, spans: Sequence[tuple[int, int, int]], present: set[int], matcher: GlossaryMatcher
-) -> list[tuple[int, int, int]]:
-    """Surnames of men the document names in full, alone with an ending that needs a given name.
-
-    The matcher reads a bare "Тинькова" as the feminine surname, not as the genitive of Тиньков. In a
-    document that names Олег Тиньков, it is his genitive (заявление Лаврова), which the source anchor
-    needs; the translation then shows which reading the MT took.
-    """
-    if not present:
-        return []
+def _genitive_forms(present: set[int], matcher: GlossaryMatcher) -> dict[str, int]:
+    """Folded surname + ending forms (Тинькова) of the men in `present`, whose ending needs a given name."""
     forms: dict[str, int] = {}
     for e in present:
         entry = matcher.entries[e]
@@ -196,6 +190,18 @@ def _bare_inflected(
             ends = inflection.endings(matcher.lang, surname, gender="m", person=True)
             for ending in ends.with_given:
                 forms.setdefault(surname + ending, e)
+    return forms
+
+
+def _bare_inflected(
+    text: str, spans: Sequence[tuple[int, int, int]], forms: dict[str, int], matcher: GlossaryMatcher
+) -> list[tuple[int, int, int]]:
+    """Surnames of men the document names in full, alone with an ending that needs a given name.
+
+    The matcher reads a bare "Тинькова" as the feminine surname, not as the genitive of Тиньков. In a
+    document that names Олег Тиньков, it is his genitive (заявление Лаврова), which the source anchor
+    needs; the translation then shows which reading the MT took. `forms` from `_genitive_forms`.
+    """
     if not forms:
         return []
     out = []
