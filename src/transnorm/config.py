@@ -100,7 +100,8 @@ class NormaliseOptions:
     """Options of the glossary normalisation stage."""
 
     glossaries: tuple[str, ...] = ("bundled",)
-    """Glossary files or bundled names; `bundled` means every glossary shipped in `glossaries/`."""
+    """Glossary files or bundled names; `bundled` means every glossary shipped in `glossaries/`. Each is a
+    layer over the ones before it: an entry with a known id changes only the keys it writes (house style)."""
     lang: str | None = None
     """Language whose canonical spellings are used; defaults to the target language."""
     side: str = "target"
