@@ -43,7 +43,7 @@ from transnorm.normalise.context import (
 from transnorm.normalise.fold import case_like, fold_text
 from transnorm.normalise.glossary import Entry
 from transnorm.normalise.matcher import GlossaryMatcher, Mention, generated_forms, split_name
-from transnorm.normalise.skeleton import romanise, similarity, translit_form, translit_similarity
+from transnorm.normalise.skeleton import name_gender, romanise, similarity, translit_form, translit_similarity
 
 RULE = "source-anchored"
 MIN_SCORE = 0.75
@@ -67,6 +67,7 @@ class Replacement:
 class _SourceMention:
     entry: Entry
     position: float  # where in the source segment, 0..1
+    bare_genitive: bool = False  # Лаврова alone: his genitive, or a woman's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +91,20 @@ class SourceAnchor:
         self.matcher_for = matcher_for
         self.source_lang = source_lang  # when neither the segment nor the document has a language
         self._refs: dict[str, frozenset[str]] = {}
+        self._genitives: dict[str | None, dict[str, int]] = {}
 
     def reference_forms(self, entry: Entry) -> frozenset[str]:
         """The Latin spellings a translation of `entry` is compared with (computed once per entity)."""
         if entry.id not in self._refs:
             self._refs[entry.id] = _reference_forms(entry)
         return self._refs[entry.id]
+
+    def _unambiguous_genitives(self, lang: str | None, matcher: GlossaryMatcher) -> dict[str, int]:
+        """`_genitive_forms` of the men whose surname alone names them (computed once per language)."""
+        if lang not in self._genitives:
+            men = {i for i, e in enumerate(matcher.entries) if e.surname_unambiguous}
+            self._genitives[lang] = _genitive_forms(men, matcher)
+        return self._genitives[lang]
 
     def source_mentions(self, doc: Document, indexes: Sequence[int]) -> dict[int, SourceNames]:
         """The entities of the source of segments `indexes` (positions in `doc.segments`)."""
@@ -111,12 +120,13 @@ class SourceAnchor:
             found = [filter_mentions(t, matcher.find(t), matcher) for t in texts]
             resolved = matcher.resolve(found)
             present = {e for chosen in resolved for m, e in chosen if m.kind != "surname"}
-            genitives = _genitive_forms(present, matcher)
+            genitives = {**self._unambiguous_genitives(lang, matcher), **_genitive_forms(present, matcher)}
             for i, text, chosen in zip(members, texts, resolved, strict=True):
                 spans = [(m.given_start if m.given_start >= 0 else m.start, m.end, e) for m, e in chosen]
-                spans += _bare_inflected(text, spans, genitives, matcher)
+                bare = _bare_inflected(text, spans, genitives, matcher)
                 mentions = tuple(
-                    _SourceMention(matcher.entries[e], s / max(len(text), 1)) for s, _, e in sorted(spans)
+                    _SourceMention(matcher.entries[e], s / max(len(text), 1), (s, end, e) in bare)
+                    for s, end, e in sorted(spans + bare)
                 )
                 bounds = [sp[:2] for sp in spans]
                 others = (
@@ -166,6 +176,9 @@ class SourceAnchor:
             entry = mentions[0].entry
             others = _other_names(source.others, entry)
             found = _candidates(text, words, entry, self.reference_forms(entry), others, lang, matcher)
+            if all(m.bare_genitive for m in mentions):
+                # the source may name a woman (Лаврова выступила): a feminine rendering is the MT's reading
+                found = [r for r in found if name_gender(text[r.start : r.end].split()[-1]) != "f"]
             if not found or len(found) > missing:
                 continue  # nothing name-like, or more candidates than the source explains
             plans[entity_id] = found
@@ -199,8 +212,9 @@ def _bare_inflected(
     """Surnames of men the document names in full, alone with an ending that needs a given name.
 
     The matcher reads a bare "Тинькова" as the feminine surname, not as the genitive of Тиньков. In a
-    document that names Олег Тиньков, it is his genitive (заявление Лаврова), which the source anchor
-    needs; the translation then shows which reading the MT took. `forms` from `_genitive_forms`.
+    document that names Олег Тиньков, or for a man whose surname alone names him (заявление Лаврова),
+    it is his genitive, which the source anchor needs; the translation then shows which reading the MT
+    took. `forms` from `_genitive_forms`.
     """
     if not forms:
         return []
@@ -211,7 +225,7 @@ def _bare_inflected(
         if e is None or not w.group()[0].isupper() or _inside(w.start(), w.end(), [s[:2] for s in spans]):
             continue
         before = word_before(text, w.start())
-        if before and before[0].isupper() and not given_compatible(before, matcher.entries[e]):
+        if before and is_given_name(before, matcher) and not given_compatible(before, matcher.entries[e]):
             continue  # Мария Лаврова: another given name, so the feminine surname of another person
         out.append((w.start(), w.end(), e))
     return out
