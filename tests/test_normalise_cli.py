@@ -84,13 +84,40 @@ def test_glossary_expand_shows_rules() -> None:
     assert any(r[0] == "dmitry-peskov" and r[1] == "pieskow" and r[3] == "generated:pl_press" for r in rows)
 
 
-def test_run_glossary_option_replaces_bundled(tmp_path: Path) -> None:
+def test_run_glossary_only_replaces_bundled(tmp_path: Path) -> None:
     g = tmp_path / "g.tsv"
     g.write_text("Peskow\tPESKOV\n", encoding="utf-8")
     src = tmp_path / "a.txt"
     src.write_text("Peskow and Dimitri Peskov.", encoding="utf-8")
-    code, out = _run(["run", str(src), "--from", "en", "--to", "en", "--glossary", str(g), "--no-cache"])
+    args = [
+        "run",
+        str(src),
+        "--from",
+        "en",
+        "--to",
+        "en",
+        "--glossary",
+        str(g),
+        "--glossary-only",
+        "--no-cache",
+    ]
+    code, out = _run(args)
     rec = json.loads(out)
     assert code == 0
     assert [(e["before"], e["after"]) for e in rec["edits"]] == [("Peskow", "PESKOV"), ("Peskov", "PESKOV")]
     assert rec["segments"][0]["target"] == "PESKOV and Dimitri PESKOV."  # no bundled entry: Dimitri stays
+
+
+def test_run_glossary_option_layers_over_bundled(tmp_path: Path) -> None:
+    g = tmp_path / "house.yaml"
+    g.write_text(
+        'version: "1"\nentries:\n  - id: sergey-lavrov\n    canonical: {en: Sergei Lavrov}\n', "utf-8"
+    )
+    src = tmp_path / "a.txt"
+    src.write_text("Sergey Lavrov and Dimitri Peskov met.", encoding="utf-8")
+    code, out = _run(["run", str(src), "--from", "en", "--to", "en", "--glossary", str(g), "--no-cache"])
+    rec = json.loads(out)
+    assert code == 0
+    assert rec["segments"][0]["target"] == "Sergei Lavrov and Dmitry Peskov met."  # house style + bundled
+    code, out = _run(["normalise", str(src), "--lang", "en", "--glossary", str(g), "--no-cache"])
+    assert json.loads(out)["text"] == "Sergei Lavrov and Dmitry Peskov met."

@@ -151,3 +151,67 @@ def test_cache_is_reused_and_invalidated(tmp_path: Path) -> None:
     path.write_text(GOOD.replace("TASS", "Tass"), encoding="utf-8")
     m = load_matcher([str(path)], "en", cache_dir=cache)
     assert len(list(cache.iterdir())) == 2 and m.glossary.get("tass").canonical["en"] == "Tass"
+
+
+HOUSE_STYLE = """\
+version: "2026.1.1"
+description: an agency's house style over the bundled set
+entries:
+  - id: sergey-lavrov
+    canonical: {en: Sergei Lavrov}
+"""
+
+
+def test_layer_overrides_canonical_by_id_and_keeps_the_rest(tmp_path: Path) -> None:
+    house = _write(tmp_path, "house.yaml", HOUSE_STYLE)
+    g = load_glossaries(["bundled", str(house)])
+    lavrov = g.get("sergey-lavrov")
+    assert lavrov.canonical["en"] == "Sergei Lavrov"
+    assert lavrov.canonical["de"] == "Sergej Lawrow" and lavrov.native["ru"] == "Сергей Лавров"
+    assert lavrov.type == "person" and lavrov.gender == "m" and lavrov.surname_unambiguous
+    assert "Sergey Lavrov" in lavrov.variants and "Sergei Lavrov" not in lavrov.variants
+    assert g.get("dmitry-peskov") is not None and len(g) == len(load_glossaries(["bundled"]))
+    matcher = load_matcher(["bundled", str(house)], "en", cache_dir=tmp_path / "cache")
+    text, edits = normalise_text("Sergey Lavrov met Peskow; Lawrow and Сергей Лавров.", matcher)
+    assert text == "Sergei Lavrov met Peskov; Lavrov and Sergei Lavrov."
+    assert ("Sergey Lavrov", "Sergei Lavrov", "sergey-lavrov") in [
+        (e.before, e.after, e.entity) for e in edits
+    ]
+
+
+def test_layer_changes_only_the_keys_it_writes(tmp_path: Path) -> None:
+    base = _write(tmp_path, "a.yaml", GOOD)
+    top = _write(
+        tmp_path,
+        "b.yaml",
+        'version: "1"\nentries:\n  - id: dmitry-peskov\n    canonical: {en: Dmitri Peskov}\n'
+        "    variants: [Peskoff]\n    surname_unambiguous: false\n",
+    )
+    e = load_glossaries([str(base), str(top)]).get("dmitry-peskov")
+    assert e.canonical == {"en": "Dmitri Peskov", "de": "Dmitri Peskow"}
+    assert e.native == {"ru": "Дмитрий Песков"} and e.gender == "m" and e.surname_unambiguous is False
+    assert e.variants == ("Dimitri Peskov", "Dmitry Peskov", "Peskoff")
+
+
+def test_later_layer_takes_a_spelling_from_another_entity(tmp_path: Path) -> None:
+    base = _write(tmp_path, "a.yaml", GOOD)
+    top = _write(
+        tmp_path,
+        "b.yaml",
+        'version: "1"\nentries:\n  - id: d-peskov-jr\n    canonical: {en: Dimitri Peskov}\n',
+    )
+    g = load_glossaries([str(base), str(top)])
+    assert g.get("dmitry-peskov").variants == () and g.get("d-peskov-jr").canonical["en"] == "Dimitri Peskov"
+    clash = _write(tmp_path, "c.yaml", 'version: "1"\nentries:\n  - id: tass-2\n    canonical: {en: TASS}\n')
+    assert load_glossaries([str(base), str(clash)]).get("tass") is None  # its only name now names tass-2
+
+
+def test_conflict_within_one_layer_is_still_an_error(tmp_path: Path) -> None:
+    a = _write(tmp_path, "a.yaml", GOOD)
+    folder = tmp_path / "layer"
+    folder.mkdir()
+    _write(folder, "a.yaml", GOOD)
+    _write(folder, "b.yaml", 'version: "1"\nentries:\n  - id: tass-2\n    canonical: {en: TASS}\n')
+    with pytest.raises(GlossaryError) as err:
+        load_glossaries([str(a), str(folder)])
+    assert err.value.code == "E503"

@@ -104,7 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--glossary",
         action="append",
         metavar="PATH",
-        help="glossary file or bundled name (repeatable); replaces the configured glossaries for this run",
+        help="glossary file or bundled name (repeatable): a layer over the configured glossaries, "
+        "overriding entries with the same id",
+    )
+    run.add_argument(
+        "--glossary-only",
+        action="store_true",
+        help="use only the --glossary files, not the configured (bundled) glossaries",
     )
     run.set_defaults(func=_cmd_run)
 
@@ -169,7 +175,9 @@ def config_from_args(args: argparse.Namespace) -> Any:
     if translate:
         overrides["translate"] = translate
     if getattr(args, "glossary", None):
-        overrides["normalise"] = {"glossaries": tuple(args.glossary)}
+        base = () if getattr(args, "glossary_only", False) else cfg.normalise.glossaries
+        layers = [g for g in base if g not in args.glossary] + list(args.glossary)
+        overrides["normalise"] = {"glossaries": tuple(layers)}
     if getattr(args, "format", None):
         overrides["write"] = {"format": args.format}
     return cfg.with_overrides(**overrides) if overrides else cfg

@@ -116,13 +116,17 @@ class NormaliseOptions:
     """Options of the glossary normalisation stage."""
 
     glossaries: tuple[str, ...] = ("bundled",)
-    """Glossary files or bundled names; `bundled` means every glossary shipped in `glossaries/`."""
+    """Glossary files or bundled names; `bundled` means every glossary shipped in `glossaries/`. Each is a
+    layer over the ones before it: an entry with a known id changes only the keys it writes (house style)."""
     lang: str | None = None
     """Language whose canonical spellings are used; defaults to the target language."""
     side: str = "target"
     """Which text to normalise: `target` (translations) or `source` (the original text)."""
     generate_variants: bool = True
     """Also match the spellings generated from native (Cyrillic) forms by every transliteration scheme."""
+    source_anchored: bool = True
+    """On the target side, rewrite the translation of a glossary entity found in the source segment even
+    when no rule knows its spelling (Tinkou for Тиньков); recorded with rule `source-anchored`."""
     cache: bool = True
     """Keep compiled glossaries in a cache (keyed by the files' hashes) so later runs start fast."""
     cache_dir: str | None = None

@@ -69,7 +69,13 @@ def _glossary_args(p: argparse.ArgumentParser) -> None:
         "--glossary",
         action="append",
         metavar="PATH",
-        help="glossary file or bundled name (repeatable; default: the configured glossaries, 'bundled')",
+        help="glossary file or bundled name (repeatable): a layer over the configured glossaries "
+        "('bundled' by default), overriding entries with the same id",
+    )
+    p.add_argument(
+        "--glossary-only",
+        action="store_true",
+        help="use only the --glossary files, not the configured (bundled) glossaries",
     )
     p.add_argument("--no-cache", action="store_true", help="compile glossaries without the cache")
 

@@ -110,6 +110,8 @@ class Entry:
     role: str | None = None
     source: str = ""
     line: int = 0
+    keys: frozenset[str] = frozenset()
+    """The keys the file wrote for this entry (YAML); empty for TSV/TBX rows, which give spellings only."""
 
     @property
     def where(self) -> str:
@@ -228,15 +230,29 @@ def resolve_glossaries(specs: Iterable[str]) -> list[Path]:
 
 
 def load_glossaries(specs: Iterable[str], *, check_conflicts: bool = True) -> Glossary:
-    """Load and merge glossaries by path or name; raises `GlossaryError` listing every problem."""
-    return merge(
-        [load_glossary(p, check_conflicts=False) for p in resolve_glossaries(specs)],
-        check_conflicts=check_conflicts,
-    )
+    """Load glossaries by path or name, each spec one layer over the ones before it.
+
+    Within a layer (one spec: a file, a folder, or `bundled`) a spelling claimed by two entities is an
+    error (E503). A later layer overrides an earlier one (`overlay`): an entry with an id seen before
+    changes only the fields it writes, and a spelling it claims is taken from the earlier entities.
+    Raises `GlossaryError` listing every problem.
+    """
+    layers = []
+    for spec in specs:
+        paths = resolve_glossaries([spec])
+        layers.append(
+            merge([load_glossary(p, check_conflicts=False) for p in paths], check_conflicts=check_conflicts)
+        )
+    if not layers:
+        return Glossary(())
+    out = layers[0]
+    for layer in layers[1:]:
+        out = overlay(out, layer)
+    return out
 
 
 def merge(glossaries: Sequence[Glossary], *, check_conflicts: bool = True) -> Glossary:
-    """One glossary from several; an id seen again replaces the earlier entry (user files override)."""
+    """One glossary from the files of one layer; an id seen again replaces the earlier entry."""
     by_id: dict[str, Entry] = {}
     for g in glossaries:
         for entry in g.entries:
@@ -248,6 +264,76 @@ def merge(glossaries: Sequence[Glossary], *, check_conflicts: bool = True) -> Gl
         if problems:
             raise GlossaryError(problems, code=E_GLOSSARY_CONFLICT)
     return merged
+
+
+# ------------------------------------------------------------------------------------- layers
+
+_MERGED_MAPS = ("canonical", "native")
+_SCALARS = ("type", "gender", "surname_unambiguous", "role")
+
+
+def overlay(base: Glossary, layer: Glossary) -> Glossary:
+    """`base` with `layer` on top: house style over the bundled set, without replacing it.
+
+    An entry of `layer` whose id is in `base` changes only the keys it writes: `canonical` and `native`
+    per language, `variants` are added, `type`, `gender`, `surname_unambiguous` and `role` replaced.
+    A canonical spelling it replaces stays a recognised spelling (a variant), so text written the old
+    way is rewritten to the new one (Sergey Lavrov -> Sergei Lavrov). A spelling that `layer` claims
+    is no longer claimed by any other `base` entity; one that loses its English canonical form that
+    way is dropped, since the layer says that name belongs to its own entity.
+    """
+    by_id = {e.id: e for e in base.entries}
+    for entry in layer.entries:
+        by_id[entry.id] = _overlay_entry(by_id[entry.id], entry) if entry.id in by_id else entry
+    claimed = {fold_name(text): e.id for e in layer.entries for text, _ in by_id[e.id].explicit_forms()}
+    entries = []
+    for entry in by_id.values():
+        kept = _without_claimed(entry, claimed)
+        if kept is not None:
+            entries.append(kept)
+    return Glossary(tuple(entries), base.files + layer.files)
+
+
+def _overlay_entry(old: Entry, new: Entry) -> Entry:
+    keys = new.keys or frozenset({"canonical", "variants"})  # a TSV/TBX row names spellings only
+    changes: dict[str, Any] = {name: getattr(new, name) for name in _SCALARS if name in keys}
+    canonical = {**old.canonical, **new.canonical}
+    native = {**old.native, **(new.native if "native" in keys else {})}
+    replaced = [text for lang, text in old.canonical.items() if canonical[lang] != text]
+    spelled = {fold_name(t) for t in [*canonical.values(), *native.values()]}
+    variants = [v for v in (*old.variants, *replaced, *new.variants) if fold_name(v) not in spelled]
+    return _replace(
+        old,
+        canonical=canonical,
+        native=native,
+        variants=tuple(dict.fromkeys(variants)),
+        source=new.source,
+        line=new.line,
+        keys=old.keys | new.keys,
+        **changes,
+    )
+
+
+def _without_claimed(entry: Entry, claimed: Mapping[str, str]) -> Entry | None:
+    """`entry` without the spellings that another entity of a later layer claims."""
+
+    def free(text: str) -> bool:
+        return claimed.get(fold_name(text), entry.id) == entry.id
+
+    if not free(entry.canonical["en"]):
+        return None
+    canonical = {k: v for k, v in entry.canonical.items() if free(v)}
+    native = {k: v for k, v in entry.native.items() if free(v)}
+    variants = tuple(v for v in entry.variants if free(v))
+    if (canonical, native, variants) == (dict(entry.canonical), dict(entry.native), entry.variants):
+        return entry
+    return _replace(entry, canonical=canonical, native=native, variants=variants)
+
+
+def _replace(entry: Entry, **changes: Any) -> Entry:
+    from dataclasses import replace
+
+    return replace(entry, **changes)
 
 
 def load_glossary(path: str | Path, *, check_conflicts: bool = True) -> Glossary:
@@ -478,6 +564,7 @@ def _entry_from_mapping(raw: Any, path: str) -> tuple[Entry | None, list[Problem
             role=role,
             source=path,
             line=line,
+            keys=frozenset(k for k in raw if k in _ENTRY_KEYS),
         ),
         [],
     )

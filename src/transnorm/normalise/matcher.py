@@ -65,7 +65,7 @@ from transnorm.normalise.glossary import (
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 9  # bump when the cache layout or the matching rules change
+FORMAT_VERSION = 10  # bump when the cache layout or the matching rules change
 FULL, SURNAME, NAME = "full", "surname", "name"
 EXPLICIT = "explicit"
 _PARTICLES = frozenset(
@@ -622,12 +622,18 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def cache_key(paths: Sequence[Path], lang: str | None, generate: bool) -> str:
+def cache_key(
+    paths: Sequence[Path], lang: str | None, generate: bool, layers: Sequence[int] | None = None
+) -> str:
+    """The cache file's name: the code, each file's path and contents, the language, and (when the
+    glossaries come in several layers) how many files each layer holds, since layers override."""
     h = hashlib.sha256(_code_fingerprint().encode())
     for p in paths:
         h.update(str(p.resolve()).encode())
         h.update(hashlib.sha256(p.read_bytes()).digest())
     h.update(f"{lang}|{generate}".encode())
+    if layers is not None and len(layers) > 1:
+        h.update(("layers=" + ",".join(map(str, layers))).encode())
     return h.hexdigest()[:32]
 
 
@@ -646,16 +652,18 @@ def load_matcher(
     in a shared cache folder cannot run code; a file that is stale, corrupt, tampered with (its
     SHA-256 does not match) or inconsistent is ignored and rebuilt. `cache=False` always compiles.
     """
+    specs = list(specs)
     paths = resolve_glossaries(specs)
     folder = Path(cache_dir) if cache_dir else _cache_dir()
-    key = cache_key(paths, lang, generate)
+    layers = [len(resolve_glossaries([spec])) for spec in specs]
+    key = cache_key(paths, lang, generate, layers)
     target = folder / f"{key}{CACHE_SUFFIX}"
     if cache and target.exists():
         try:
             return _read_cache(target, key, _cache_limit(paths))
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
             log.warning("ignoring matcher cache %s and rebuilding it: %s", target, exc)
-    glossary = load_glossaries([str(p) for p in paths])
+    glossary = load_glossaries(specs)  # each spec one layer (`glossary.overlay`)
     matcher = GlossaryMatcher(glossary, lang, generate=generate)
     if cache:
         _save(matcher, target, key)
@@ -760,7 +768,7 @@ def _entry_row(e: Entry, where: Mapping[str, int]) -> list[object]:
         e.surname_unambiguous,
         e.role,
     ]
-    return [*fields, where[e.source], e.line]
+    return [*fields, where[e.source], e.line, sorted(e.keys)]
 
 
 def _save(matcher: GlossaryMatcher, target: Path, key: str) -> None:
@@ -951,7 +959,7 @@ def _entries(rows: Iterable[Any], sources: Sequence[str]) -> list[Entry]:
     n = len(sources)
     kinds = {t: t for t in TYPES}  # one string object per type, not one per entry
     for row in rows:
-        eid, canonical, kind, native, variants, gender, unambiguous, role, source, line = row
+        eid, canonical, kind, native, variants, gender, unambiguous, role, source, line, keys = row
         if (
             type(eid) is not str
             or type(canonical) is not dict
@@ -968,6 +976,8 @@ def _entries(rows: Iterable[Any], sources: Sequence[str]) -> list[Entry]:
             or not all(type(v) is str for v in canonical.values())  # JSON keys are always strings
             or not all(type(v) is str for v in native.values())
             or not all(type(v) is str for v in variants)
+            or type(keys) is not list
+            or not all(type(k) is str for k in keys)
         ):
             raise CacheError(f"bad entry {eid!r}"[:80])
         out.append(
@@ -982,6 +992,7 @@ def _entries(rows: Iterable[Any], sources: Sequence[str]) -> list[Entry]:
                 role,
                 sources[source],
                 line,
+                frozenset(keys),
             )
         )
     return out
