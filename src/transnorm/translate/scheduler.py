@@ -179,7 +179,7 @@ class Scheduler:
 
     def _admit(self, state: _DocState) -> None:
         doc = state.doc
-        if doc.failed:
+        if doc.stopped:
             return
         doc.target_lang = self.stage.target
         planned: list[tuple[_Group, Segment, list[str]]] = []
