@@ -91,7 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="discard the progress of an interrupted run to -o PATH and start over",
     )
     run.add_argument(
-        "--quiet", action="store_true", help="no progress display (it is shown only on a terminal)"
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no summary at the end (the bar is shown only on a terminal)",
+    )
+    run.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="let libraries print their own progress bars and info messages (transformers, ...)",
     )
     run.add_argument(
         "--glossary",
@@ -169,7 +177,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
 def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
     from transnorm.errors import ConfigError
     from transnorm.job import run_job
-    from transnorm.progress import ProgressBar
+    from transnorm.progress import ProgressBar, quiet_libraries, summary_lines
     from transnorm.translate.registry import engine_class
 
     cfg = config_from_args(args)
@@ -187,6 +195,7 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
 
         check_writable(args.stats, "--stats file")
         refuse_overlap([Path(args.stats)], args.inputs, "--stats file")
+    quiet_libraries(verbose=args.verbose)
     bar = ProgressBar(enabled=False if args.quiet else None)
     if bar.enabled:
         from transnorm.read import count_documents
@@ -207,6 +216,10 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
 
         with atomic_text_file(args.stats) as fh:
             json.dump(summary.to_dict(), fh, indent=2)
+    if not args.quiet:
+        for line in summary_lines(summary):
+            print(line, file=sys.stderr)
+        return EXIT_DOC_ERRORS if summary.documents_with_errors else EXIT_OK
     return exit_status(summary.documents, summary.documents_with_errors)
 
 

@@ -27,6 +27,8 @@ class RunSummary:
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     translate: dict[str, Any] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)
+    """The files written (empty: standard output)."""
 
     def add(self, doc: Document) -> None:
         """Count one written document."""
@@ -57,6 +59,7 @@ class RunSummary:
             "edits": self.edits,
             "edits_by_rule": dict(self.edits_by_rule),
             "translate": self.translate,
+            "outputs": list(self.outputs),
             "seconds": round(self.seconds, 3),
             "seconds_by_stage": {k: round(v, 3) for k, v in self.stage_seconds.items()},
             "documents_per_second": round(self.documents / self.seconds, 2) if self.seconds else None,
