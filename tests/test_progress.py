@@ -184,3 +184,20 @@ def test_stats_file_summarises_the_run(tmp_path: Path) -> None:
     assert set(summary["seconds_by_stage"]) == {"detect", "segment", "translate", "normalise"}
     assert "segments" in summary["translate"]
     assert summary["outputs"] == []
+
+
+@pytest.mark.slow
+def test_transformers_loading_bar_is_silenced_unless_verbose(tmp_path: Path) -> None:
+    """The reproduction: a run with the transformers engine printed "Loading weights" bars."""
+    pytest.importorskip("transformers")
+    import tiny_models
+
+    model = tiny_models.build_marian(tmp_path / "marian")
+    src = tmp_path / "d.txt"
+    src.write_text("Der Kremlsprecher sagte am Montag etwas.\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "transnorm.cli", "run", str(src), "--from", "de", "--to", "en"]
+    argv += ["--engine", "transformers", "--model", str(model), "--no-cache"]
+    quiet = subprocess.run(argv, capture_output=True, text=True, check=True)
+    assert "Loading weights" not in quiet.stderr and "transnorm: no errors" in quiet.stderr
+    verbose = subprocess.run([*argv, "-v"], capture_output=True, text=True, check=True)
+    assert "Loading weights" in verbose.stderr
