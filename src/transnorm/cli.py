@@ -32,7 +32,9 @@ def main(
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     from transnorm.errors import TransnormError
+    from transnorm.progress import quiet_libraries
 
+    quiet_libraries(verbose=getattr(args, "verbose", False))  # every command; `run -v` lets them talk
     out = stdout or sys.stdout
     try:
         return int(args.func(args, out, stdin))
@@ -177,7 +179,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
 def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
     from transnorm.errors import ConfigError
     from transnorm.job import run_job
-    from transnorm.progress import ProgressBar, quiet_libraries, summary_lines
+    from transnorm.progress import ProgressBar, summary_lines
     from transnorm.translate.registry import engine_class
 
     cfg = config_from_args(args)
@@ -195,7 +197,6 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
 
         check_writable(args.stats, "--stats file")
         refuse_overlap([Path(args.stats)], args.inputs, "--stats file")
-    quiet_libraries(verbose=args.verbose)
     bar = ProgressBar(enabled=False if args.quiet else None)
     if bar.enabled:
         from transnorm.read import count_documents

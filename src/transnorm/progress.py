@@ -7,8 +7,8 @@
   when documents come out in bursts; no ETA is shown until a few documents are done.
 - `summary_lines`: documents, time taken, errors by code and the output path, printed at the end.
 - `quiet_libraries`: silences the progress bars and info logging of third-party libraries
-  (transformers' "Loading weights", ...) unless `-v` is given. transnorm's own model-download bar is
-  not affected: code that wants a bar while libraries are quiet uses `progress_bar(...)`.
+  (transformers' "Loading weights", ...) unless `-v` is given. Download bars are not affected:
+  huggingface_hub's stay as they were, and code that wants its own bar uses `progress_bar(...)`.
 """
 
 from __future__ import annotations
@@ -231,10 +231,14 @@ def libraries_quiet() -> bool:
 def _quiet_transformers(module: ModuleType) -> None:
     if not _QUIET["on"]:
         return
+    from huggingface_hub import utils as hub_utils
     from transformers.utils import logging as tf_logging
 
+    hub_bars = not hub_utils.are_progress_bars_disabled()
     tf_logging.set_verbosity_error()
-    tf_logging.disable_progress_bar()
+    tf_logging.disable_progress_bar()  # transformers' own bars ("Loading weights")...
+    if hub_bars:  # ...but it also turns off huggingface_hub's, which show model downloads: keep those
+        hub_utils.enable_progress_bars()
 
 
 class _AfterImport(importlib.abc.MetaPathFinder):
