@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import importlib.abc
-import importlib.machinery
+import importlib.util
 import math
 import sys
 import time
@@ -251,8 +251,8 @@ class _AfterImport(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
         if fullname != self.name:
             return None
-        sys.meta_path.remove(self)  # one shot; the real finders locate the module
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        sys.meta_path.remove(self)  # one shot; the other finders locate the module
+        spec = importlib.util.find_spec(fullname)
         if spec is None or spec.loader is None:
             return spec
         loader, callback = spec.loader, self.callback
