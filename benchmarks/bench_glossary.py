@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from _data import data_file, ntrex_dir  # noqa: E402
 from transnorm.normalise.matcher import SURNAME, load_matcher, split_name  # noqa: E402
 from transnorm.normalise.stage import normalise_text, rewrite  # noqa: E402
 
-NTREX = ROOT.parent / "shared" / "data" / "ntrex128"
 FILES = {
     "en": "newstest2019-src.eng.txt",
     "de": "newstest2019-ref.deu.txt",
@@ -84,7 +84,7 @@ _CYR = [
 
 
 def _lines(lang: str) -> list[str]:
-    return (NTREX / FILES[lang]).read_text(encoding="utf-8").splitlines()
+    return data_file(f"ntrex128/{FILES[lang]}").read_text(encoding="utf-8").splitlines()
 
 
 def _synthetic_yaml(n: int, path: Path, seed: int = 7) -> list[str]:
@@ -225,8 +225,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=4)
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
-    if not NTREX.exists():
-        sys.exit(f"NTREX data not found at {NTREX}")
+    ntrex_dir(*FILES)  # every file present, or say which is missing before any work
     if not args.skip_speed:
         bench_speed(args.entities, args.repeat)
     bench_quality()

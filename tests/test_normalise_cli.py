@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from corpora import SEED_ARTICLE as SEED
 from transnorm.cli import main
-
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "seed" / "nato-russia-council.en.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +35,6 @@ def test_normalise_text_file(tmp_path: Path) -> None:
         assert rec["text"][seg["source_span"][0] : seg["source_span"][1]] == seg["source"]
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="seed article not available")
 def test_check_names_reports_seed_inconsistency() -> None:
     code, out = _run(["check-names", str(SEED), "--lang", "en", "--format", "json"])
     report = json.loads(out)

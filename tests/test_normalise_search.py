@@ -14,20 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from corpora import SEED_ARTICLE, ntrex_lines
 from transnorm.normalise import load_matcher
 from transnorm.normalise.fold import _fold_map, fold_text
 from transnorm.normalise.matcher import _ACRONYM, _SHORT, GlossaryMatcher, Mention, _leftmost_longest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SEED = SHARED / "seed" / "nato-russia-council.en.txt"
-NTREX = SHARED / "ntrex128"
-FILES = {
-    "en": "newstest2019-src.eng.txt",
-    "de": "newstest2019-ref.deu.txt",
-    "pl": "newstest2019-ref.pol.txt",
-    "ru": "newstest2019-ref.rus.txt",
-    "fr": "newstest2019-ref.fra.txt",
-}
+LANGS = ("de", "en", "fr", "pl", "ru")
 TRICKY = [
     "EU/NATO und UN:Generalsekretär",
     "d'Erdogan l'Ukraine x'Peskov",
@@ -67,15 +59,10 @@ def _scan(matcher: GlossaryMatcher, text: str) -> list[Mention]:
 
 
 def _texts(lang: str) -> list[str]:
-    lines = TRICKY[:]
-    if SEED.exists():
-        lines += SEED.read_text(encoding="utf-8").splitlines()
-    if NTREX.exists():
-        lines += (NTREX / FILES[lang]).read_text(encoding="utf-8").splitlines()[::10]
-    return lines
+    return TRICKY + SEED_ARTICLE.read_text(encoding="utf-8").splitlines() + ntrex_lines(lang)
 
 
-@pytest.mark.parametrize("lang", sorted(FILES))
+@pytest.mark.parametrize("lang", LANGS)
 def test_search_equals_plain_scan(lang: str, tmp_path: Path) -> None:
     matcher = load_matcher(["bundled"], lang, cache_dir=tmp_path)
     texts = _texts(lang)

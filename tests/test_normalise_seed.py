@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 
+from corpora import SEED_ARTICLE as SEED
 from transnorm.cli import main
-
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "seed" / "nato-russia-council.en.txt"
-
-pytestmark = pytest.mark.skipif(not SEED.exists(), reason=f"seed article not found at {SEED}")
 
 
 @pytest.fixture(scope="module")

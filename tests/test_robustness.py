@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from corpora import ntrex_lines
 from transnorm import Document, Pipeline, PipelineConfig
 from transnorm.job import run_job
 from transnorm.read import read_documents
@@ -134,8 +135,9 @@ def test_huge_documents_are_split_never_truncated_with_bounded_memory(kind: str,
     assert report["peak_mb"] < 1500, report
 
 
-def test_workers_give_the_same_output_as_one_process(tmp_path: Path, shared_dir: Path) -> None:
-    lines = (shared_dir / "data/ntrex128/newstest2019-ref.deu.txt").read_text(encoding="utf-8").splitlines()
+def test_workers_give_the_same_output_as_one_process(tmp_path: Path) -> None:
+    lines = ntrex_lines("de")
+    lines = lines * (960 // len(lines) + 1)  # 240 documents of 4 lines
     docs = tmp_path / "docs.jsonl"
     with docs.open("w", encoding="utf-8") as fh:
         for i in range(240):

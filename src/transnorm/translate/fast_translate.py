@@ -31,6 +31,9 @@ class FastTranslateEngine(TranslationEngine):
         self._translator: Any = None
         self._pool: ThreadPoolExecutor | None = None
 
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple(_DIRECTIONS)
+
     def supports(self, source_lang: str, target_lang: str) -> bool:
         return (source_lang, target_lang) in _DIRECTIONS
 

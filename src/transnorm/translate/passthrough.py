@@ -11,6 +11,7 @@ class PassthroughEngine(TranslationEngine):
     """Source language == target language: the translation is the source text."""
 
     name = "passthrough"
+    inline = True
 
     def supports(self, source_lang: str, target_lang: str) -> bool:
         return source_lang == target_lang

@@ -3,8 +3,9 @@
 A routing table maps pairs to models (`"de-en" = "Helsinki-NLP/opus-mt-de-en"`, or a local directory);
 pairs not in the table follow a pattern (`Helsinki-NLP/opus-mt-{src}-{tgt}`), then a multilingual
 model (NLLB-200 or M2M100), then a pivot through English with two models. The first candidate that is
-on this machine wins; when none is, the error names the model the table asked for and how to get it.
-Models are never downloaded behind the user's back: `transnorm models download` does that.
+on this machine wins; when none is and the engine may download (the translate stage allows it unless
+offline mode is on), the first candidate that can be fetched is downloaded on first use, visibly.
+Otherwise the error names the model the table asked for and the exact command that gets it.
 
 Families and their conventions:
 
@@ -14,7 +15,8 @@ Families and their conventions:
   the target code is forced as the first output token.
 - **M2M100**: `__de__`-style tokens, same placement as NLLB (`src_lang`, `get_lang_id`).
 
-Nothing here imports torch, transformers or ctranslate2: both engines share it.
+Nothing here imports torch, transformers or ctranslate2: both engines share it (their common base,
+`RoutedEngine`, is in `routed`).
 """
 
 from __future__ import annotations
@@ -22,14 +24,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
-
-from transnorm.errors import E_MODEL_UNAVAILABLE, EngineError
-from transnorm.translate.base import ModelInfo, TranslationEngine
 
 DEFAULT_PATTERN = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 DEFAULT_MULTILINGUAL = "facebook/nllb-200-distilled-600M"
@@ -275,15 +272,24 @@ def find_local_model(model: str) -> LocalModel | None:
         return LocalModel(path, directory_revision(path))
     if model.count("/") != 1 or model.startswith(("/", ".", "~")):
         return None
-    repo = hf_hub_cache() / ("models--" + model.replace("/", "--"))
+    repo = hub_repo_dir(model)
     try:
         revision = (repo / "refs" / "main").read_text(encoding="utf-8").strip()
     except (FileNotFoundError, NotADirectoryError):
         return None
     snapshot = repo / "snapshots" / revision
-    if not (snapshot / "config.json").exists():
-        return None
+    if not ((snapshot / "config.json").exists() and _has_weights(snapshot)):
+        return None  # absent, or a download that was interrupted: fetching again resumes it
     return LocalModel(snapshot, revision)
+
+
+def hub_repo_dir(model: str) -> Path:
+    """Where the Hugging Face cache keeps a hub id (`.../hub/models--ORG--NAME`)."""
+    return hf_hub_cache() / ("models--" + model.replace("/", "--"))
+
+
+def _has_weights(path: Path) -> bool:
+    return any(path.glob("*.safetensors")) or (path / "pytorch_model.bin").exists()
 
 
 def directory_revision(path: Path) -> str:
@@ -308,227 +314,40 @@ def ct2_store_name(model: str) -> str:
     return model.replace("/", "--")
 
 
-def download_hint(model: str, src: str = "", tgt: str = "") -> str:
-    """What to run to get a missing model, for error messages."""
-    pair = f"`transnorm models download {src}-{tgt}` or " if src and tgt else ""
+def is_hub_id(model: str) -> bool:
+    """Whether `model` names a hub repository (`org/name`) rather than a local directory."""
     return (
-        f"with internet access run {pair}`transnorm models download {model}`; "
-        "offline, pass --model PATH to a local model directory"
+        model.count("/") == 1
+        and not model.startswith(("/", ".", "~"))
+        and not Path(model).expanduser().exists()
     )
 
 
-# -- the part both engines share -------------------------------------------------------------------
+def download_command(model: str, src: str = "", tgt: str = "") -> str:
+    """The exact `transnorm models download ...` that fetches `model` (by pair when that resolves to it)."""
+    if src and tgt and model == DEFAULT_PATTERN.format(src=src, tgt=tgt):
+        return f"transnorm models download {src}-{tgt}"
+    return f"transnorm models download {model}"
 
 
-class LoadedModel(Protocol):
-    """A model an engine has loaded: counts tokens and translates one pair."""
+def download_hint(model: str, src: str = "", tgt: str = "") -> str:
+    """What to do about a missing model, for error messages.
 
-    revision: str
-    max_input_tokens: int
-
-    def encode(self, texts: Sequence[str], source: str, target: str) -> list[Sequence[Any]]: ...
-
-    def count_tokens(self, texts: Sequence[str], source: str, target: str) -> list[int]: ...
-
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]: ...
-
-    def translate_encoded(self, encoded: Sequence[Sequence[Any]], source: str, target: str) -> list[str]: ...
-
-
-def max_output_tokens(input_tokens: int, max_positions: int, ratio: float) -> int:
-    """Decoding limit for a batch whose longest input has `input_tokens` tokens.
-
-    Relative to the input, so that a looping model stops soon instead of filling 512 positions.
-    Both engines use this rule, so they produce the same output for the same model.
+    A hub id gets the exact download command; a local path gets no download advice (there is
+    nothing to download), only a check of the path.
     """
-    return max(1, min(max_positions, int(input_tokens * ratio) + 10))
+    if not is_hub_id(model):
+        return f"check that {model} is a model directory, or pass --model PATH to one"
+    return (
+        f"on a machine with internet access run `{download_command(model, src, tgt)}` "
+        "(it needs pip install 'transnorm[mt]'), or pass --model PATH to a local model directory"
+    )
 
 
-class RoutedEngine(TranslationEngine):
-    """Routing, pivoting, model loading once per model, and the stage's optional hooks.
+def __getattr__(name: str) -> object:
+    """`RoutedEngine`, `LoadedModel` and `max_output_tokens` moved to `routed`; old imports still work."""
+    if name in ("RoutedEngine", "LoadedModel", "max_output_tokens"):
+        from transnorm.translate import routed
 
-    Subclasses say where a model is on disk (`_locate`), how to load it (`_load`) and what to tell a
-    user who lacks it (`_missing`). The translate stage passes the shared routing options
-    (`models`, `model_pattern`, `multilingual_model`, `pivot_lang`, `model`) to engines with `routed`.
-    """
-
-    routed: ClassVar[bool] = True
-    concurrent_batches: int = 1
-
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        models: Mapping[str, str] | None = None,
-        model_pattern: str | None = DEFAULT_PATTERN,
-        multilingual_model: str | None = DEFAULT_MULTILINGUAL,
-        pivot_lang: str | None = "en",
-        beam_size: int = 4,
-        max_length_ratio: float = 2.0,
-        max_output_tokens: int = 0,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        if beam_size < 1:
-            raise TypeError("beam_size must be >= 1")
-        if max_output_tokens < 0:
-            raise TypeError("max_output_tokens must be >= 0 (0: no cap beyond max_length_ratio)")
-        self.table = RoutingTable(
-            models=dict(models or {}),
-            pattern=model_pattern or None,
-            multilingual=multilingual_model or None,
-            pivot=pivot_lang or None,
-            override=model or None,
-        )
-        self.beam_size = beam_size
-        self.max_length_ratio = max_length_ratio
-        self.max_output_tokens = max_output_tokens
-        self._routes: dict[tuple[str, str], Route | None] = {}
-        self._loaded: dict[str, LoadedModel] = {}
-        self._lock = threading.RLock()
-
-    # hooks for subclasses
-    def _locate(self, model: str) -> LocalModel | None:
-        raise NotImplementedError
-
-    def _load(self, model: str, local: LocalModel) -> LoadedModel:
-        raise NotImplementedError
-
-    def _missing(self, model: str, source: str, target: str) -> str:
-        raise NotImplementedError
-
-    def _decoding(self) -> str:
-        """Decoding settings that change the output; part of the revision, hence of cache keys."""
-        cap = f",cap={self.max_output_tokens}" if self.max_output_tokens else ""
-        return f"beam={self.beam_size},ratio={self.max_length_ratio:g}{cap}"
-
-    def output_limit(self, input_tokens: int, max_positions: int) -> int:
-        """Decoding limit for a batch whose longest input has `input_tokens` tokens (see
-        `max_output_tokens`), capped by `max_output_tokens` when set."""
-        limit = max_output_tokens(input_tokens, max_positions, self.max_length_ratio)
-        return min(limit, self.max_output_tokens) if self.max_output_tokens else limit
-
-    # routing
-    def route(self, source: str, target: str) -> Route | None:
-        """The route for a pair: configured, or the first candidate whose models are all local."""
-        key = (source, target)
-        if key not in self._routes:
-            named = self.table.configured(source, target)
-            if named:
-                self._routes[key] = self.table.candidates(source, target)[0]
-            else:
-                self._routes[key] = self.table.resolve(
-                    source, target, lambda r: all(self._locate(m) is not None for m in r.models)
-                )
-        return self._routes[key]
-
-    def supports(self, source_lang: str, target_lang: str) -> bool:
-        return source_lang != target_lang and self.route(source_lang, target_lang) is not None
-
-    def why_unsupported(self, source_lang: str, target_lang: str) -> str:
-        """What is missing for a pair, naming the model the table asks for."""
-        candidates = self.table.candidates(source_lang, target_lang)
-        if not candidates:
-            return f"{self.name}: no model configured for {source_lang}->{target_lang}"
-        return self._missing(candidates[0].models[0], source_lang, target_lang)
-
-    def model_info(self, source_lang: str, target_lang: str) -> ModelInfo:
-        route = self._required_route(source_lang, target_lang)
-        revisions = []
-        for m in route.models:
-            local = self._locate(m)
-            revisions.append(local.revision if local else "missing")
-        return ModelInfo(
-            engine=self.name,
-            model="+".join(route.models),
-            revision="+".join(revisions) + ";" + self._decoding(),
-        )
-
-    # translation
-    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
-        route = self._required_route(source_lang, target_lang)
-        out = list(texts)
-        for leg in route.legs:
-            model = self._model(leg.model, leg.source, leg.target)
-            out = self._translate_fitting(model, out, leg.source, leg.target)
-        return out
-
-    def encode(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Sequence[Any]]:
-        """Inputs as the first model of the route takes them (token sequences with special tokens).
-
-        The translate stage sizes batches by these sequences and hands them back to
-        `translate_encoded`, so each segment is tokenised once.
-        """
-        leg = self._required_route(source_lang, target_lang).legs[0]
-        return self._model(leg.model).encode(texts, leg.source, leg.target)
-
-    def translate_encoded(
-        self, encoded: Sequence[Sequence[Any]], texts: Sequence[str], source_lang: str, target_lang: str
-    ) -> list[str]:
-        """Translate inputs that `encode` produced (and that fit the model); `texts` are their sources."""
-        route = self._required_route(source_lang, target_lang)
-        first = route.legs[0]
-        out = self._model(first.model, first.source, first.target).translate_encoded(
-            encoded, first.source, first.target
-        )
-        for leg in route.legs[1:]:
-            model = self._model(leg.model, leg.source, leg.target)
-            out = self._translate_fitting(model, out, leg.source, leg.target)
-        return out
-
-    def count_tokens(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[int]:
-        """Input length in tokens (with special tokens) under the first model of the route."""
-        return [len(e) for e in self.encode(texts, source_lang, target_lang)]
-
-    def max_input_tokens(self, source_lang: str, target_lang: str) -> int:
-        """Longest input (tokens, with special tokens) the first model of the route takes."""
-        leg = self._required_route(source_lang, target_lang).legs[0]
-        return self._model(leg.model).max_input_tokens
-
-    def max_input_chars(self, source_lang: str, target_lang: str) -> int | None:
-        # A cheap first cut by characters; the stage then checks token counts exactly.
-        return 2000
-
-    def close(self) -> None:
-        with self._lock:
-            self._loaded.clear()
-
-    def _required_route(self, source: str, target: str) -> Route:
-        route = self.route(source, target)
-        if route is None:
-            raise EngineError(self.why_unsupported(source, target), code=E_MODEL_UNAVAILABLE)
-        return route
-
-    def _model(self, model: str, source: str = "", target: str = "") -> LoadedModel:
-        with self._lock:
-            if model not in self._loaded:
-                local = self._locate(model)
-                if local is None:
-                    raise EngineError(self._missing(model, source, target), code=E_MODEL_UNAVAILABLE)
-                self._loaded[model] = self._load(model, local)
-            return self._loaded[model]
-
-    def _translate_fitting(
-        self, model: LoadedModel, texts: Sequence[str], source: str, target: str
-    ) -> list[str]:
-        """Translate, splitting any input longer than the model takes (never truncating it).
-
-        The translate stage already splits long segments; this covers direct callers and the
-        second leg of a pivot, whose input is the first model's output.
-        """
-        from transnorm.translate.chunking import fit_to_tokens, join_translated
-
-        limit = model.max_input_tokens
-        encoded = model.encode(texts, source, target)
-        sizes = [len(e) for e in encoded]
-        if all(n <= limit for n in sizes):
-            return model.translate_encoded(encoded, source, target)
-
-        def count(xs: list[str]) -> list[int]:
-            return model.count_tokens(xs, source, target)
-
-        pieces = [
-            fit_to_tokens(t, count, limit) if n > limit else [t] for t, n in zip(texts, sizes, strict=True)
-        ]
-        translated = iter(model.translate([p for ps in pieces for p in ps], source, target))
-        return [join_translated([next(translated) for _ in ps]) for ps in pieces]
+        return getattr(routed, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

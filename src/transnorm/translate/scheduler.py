@@ -373,7 +373,7 @@ class Scheduler:
                 return engine.translate_batch(texts, source, target)
 
         self.busy[engine.name] = self.busy.get(engine.name, 0) + 1
-        if getattr(engine, "inline", False):  # nothing to wait for (passthrough): run it here
+        if engine.inline:  # nothing to wait for (passthrough): run it here
             future: Future[list[str]] = Future()
             try:
                 future.set_result(call())

@@ -33,7 +33,9 @@ from transnorm.errors import (
 from transnorm.langcodes import normalise_lang
 from transnorm.translate.base import ModelInfo, TranslationEngine
 from transnorm.translate.chunking import split_long_text
-from transnorm.translate.registry import create_engine, engine_class
+from transnorm.translate.hub import offline_mode
+from transnorm.translate.registry import create_engine, default_chain, engine_class, install_hint
+from transnorm.translate.routed import RoutedEngine
 
 STAGE = "translate"
 log = logging.getLogger(__name__)
@@ -58,17 +60,22 @@ class TranslateStage:
             raise ConfigError("translate.max_batch_tokens: must be >= 1")
         self.target = normalise_lang(config.target_lang) or config.target_lang
         self.resources = resources
+        self.offline = offline_mode(self.options.offline)
         self._engines: dict[str, TranslationEngine] = dict(engines or {})
         self._cache: Any = None
         self._checker: Any = None
         self.stats: dict[str, int] = defaultdict(int)
+        self._failed_segments: dict[tuple[int, str, str], list[int]] = {}  # (doc, code, message) -> segments
 
     # -- routing -------------------------------------------------------------------------------
     def engine(self, name: str) -> TranslationEngine:
         """The engine `name`, built on first use with its configured options."""
         if name not in self._engines:
             opts = dict(self.options.engine_options.get(name, {}))
-            if getattr(engine_class(name), "routed", False):  # engines that pick a model per pair
+            cls = engine_class(name)
+            if issubclass(cls, RoutedEngine):  # may fetch a missing model, unless offline
+                opts.setdefault("download", not self.offline)
+            if getattr(cls, "routed", False):  # engines that pick a model per pair
                 opts.setdefault("models", dict(self.options.models))
                 opts.setdefault("model_pattern", self.options.model_pattern)
                 opts.setdefault("multilingual_model", self.options.multilingual_model)
@@ -79,28 +86,46 @@ class TranslateStage:
         return self._engines[name]
 
     def route(self, source: str, target: str) -> str:
-        """Name of the engine that translates source -> target, or `EngineError` naming the pair."""
+        """Name of the engine that translates source -> target, or `EngineError` naming the pair.
+
+        `auto` tries `translate.engines` in order (default: every installed engine); with `--model`
+        alone, only the engines that load models, so the model picks its engine.
+        """
         if source == target:
             return "passthrough"
         if self.options.engine != "auto":
             candidates: Sequence[str] = (self.options.engine,)
         else:
-            candidates = self.options.engines
-        reasons = []
+            candidates = self.options.engines or default_chain()
+            if self.options.model:
+                candidates = [n for n in candidates if getattr(engine_class(n), "routed", False)]
+        reasons: list[tuple[str, bool]] = []  # (why not, from an engine that can fetch models)
+        installs = []
         for name in candidates:
+            hint = install_hint(name) if self.options.engine == "auto" else ""
+            if hint:  # listed but not installed: say how to install it, try the next one
+                installs.append(f"{name} is not installed ({hint})")
+                continue
             engine = self.engine(name)
             if engine.supports(source, target):
                 return name
             why = getattr(engine, "why_unsupported", None)
             if why is not None:
-                reasons.append(why(source, target))
-        tried = ", ".join(candidates) or "none configured"
-        detail = ("; ".join(reasons) + ". ") if reasons else ""
+                reasons.append((why(source, target), bool(getattr(engine, "fetches", False))))
+        if any(fetches for _, fetches in reasons):
+            # the engine that fetches models has the advice that works; the others (ctranslate2,
+            # taken only where its conversion is present) would only repeat it in other words
+            reasons = [r for r in reasons if r[1]]
         raise EngineError(
-            f"no translation engine covers {source}->{target} (tried: {tried}). {detail}Configure an "
-            f"engine or model for this pair in translate.engines / translate.models, or pass --engine/--model",
+            _no_engine_message(source, target, candidates, [r for r, _ in reasons], installs),
             code=E_MODEL_UNAVAILABLE if reasons else E_NO_ENGINE,
         )
+
+    def model_engines(self) -> list[str]:
+        """The configured engines that run a model (not `inline`): with any of them translating,
+        the cores are busy and worker processes for the other stages would only add memory."""
+        names = self.options.engines if self.options.engine == "auto" else (self.options.engine,)
+        return [n for n in names if not getattr(self._engines.get(n) or engine_class(n), "inline", False)]
 
     # -- the stage -----------------------------------------------------------------------------
     def __call__(self, doc: Document) -> Document:
@@ -173,12 +198,18 @@ class TranslateStage:
             cache.put_many(info, key[1], key[2], new)
 
     def fail_segment(self, doc: Document, segment: Segment, failure: tuple[str, str]) -> None:
-        """Record a segment's failure; the same failure is reported once per document, not per segment."""
+        """Record a segment's failure. A cause shared by several segments (a missing model fails them
+        all alike) is one error per document, naming its first segment and listing the others."""
         code, message = failure
+        key = (id(doc), code, message)
+        segments = self._failed_segments.setdefault(key, [])
+        segments.append(segment.index)
+        if len(segments) == 1:
+            doc.add_error(STAGE, code, message, segment=segment.index, fatal=False)
+            return
         for err in doc.errors:
-            if err.stage == STAGE and err.code == code and err.message == message:
-                return
-        doc.add_error(STAGE, code, message, segment=segment.index, fatal=False)
+            if err.stage == STAGE and err.code == code and err.segment == segments[0]:
+                err.message = f"{message} (segments {', '.join(map(str, sorted(segments)))})"
 
     def finish_segment(
         self, segment: Segment, target: str, info: ModelInfo, key: tuple[str, str, str]
@@ -213,8 +244,25 @@ class TranslateStage:
         return self._checker
 
     def sign(self, doc: Document) -> None:
-        """The engines and models that translated the document, into its signature."""
+        """The engines and models that translated the document, into its signature (the scheduler
+        calls it once the document is done)."""
+        for key in [k for k in self._failed_segments if k[0] == id(doc)]:
+            del self._failed_segments[key]
         engines = sorted({s.engine for s in doc.segments if s.engine})
         models = sorted({s.model for s in doc.segments if s.model})
         doc.signature["engine"] = "+".join(engines) if engines else None
         doc.signature["model"] = "+".join(models) if models else None
+
+
+def _no_engine_message(
+    source: str, target: str, tried: Sequence[str], reasons: list[str], installs: list[str]
+) -> str:
+    """E303 (a model is missing): what to run. E301 (no engine for the pair): what to install."""
+    tried_text = f"tried: {', '.join(tried) or 'no installed engine'}"
+    if reasons:
+        return f"{'; '.join(reasons)} ({tried_text})"
+    detail = "; ".join(installs) or "engines for every pair: pip install 'transnorm[mt]'"
+    return (
+        f"no translation engine covers {source}->{target} ({tried_text}); {detail}. Or configure an "
+        "engine or model for this pair in translate.engines / translate.models, or pass --engine/--model"
+    )

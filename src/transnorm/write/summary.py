@@ -25,6 +25,8 @@ class RunSummary:
     edits: int = 0
     edits_by_rule: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    first_record_seconds: float | None = None
+    """From the start of the run until the first record was written (streaming latency)."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
     translate: dict[str, Any] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
@@ -61,6 +63,9 @@ class RunSummary:
             "translate": self.translate,
             "outputs": list(self.outputs),
             "seconds": round(self.seconds, 3),
+            "first_record_seconds": (
+                round(self.first_record_seconds, 3) if self.first_record_seconds is not None else None
+            ),
             "seconds_by_stage": {k: round(v, 3) for k, v in self.stage_seconds.items()},
             "documents_per_second": round(self.documents / self.seconds, 2) if self.seconds else None,
         }
