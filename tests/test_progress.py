@@ -133,33 +133,6 @@ def test_run_prints_the_summary_on_stderr(tmp_path: Path, capsys: pytest.Capture
     assert "output:" not in capsys.readouterr().err
 
 
-_QUIET_PROBE = """
-import sys
-from transnorm.progress import progress_bar, quiet_libraries
-quiet_libraries(verbose={verbose})
-import transformers  # imported after the call, as the engines do it lazily
-from transformers.utils import logging
-print(logging.is_progress_bar_enabled(), logging.get_verbosity() >= logging.ERROR)
-from huggingface_hub.utils import are_progress_bars_disabled
-bar = progress_bar(total=2, desc="download")  # transnorm's own bar stays on, and the hub's download bars
-print(bar.disable, are_progress_bars_disabled())
-"""
-
-
-@pytest.mark.parametrize(
-    ("verbose", "expected"), [(False, "False True\nFalse False"), (True, "True False\nFalse False")]
-)
-def test_third_party_progress_bars_are_silenced_unless_verbose(verbose: bool, expected: str) -> None:
-    pytest.importorskip("transformers")
-    probe = subprocess.run(
-        [sys.executable, "-c", _QUIET_PROBE.format(verbose=verbose)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert probe.stdout.strip() == expected
-
-
 def test_count_documents_matches_what_is_read(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("one", encoding="utf-8")
     (tmp_path / "b.jsonl").write_text(

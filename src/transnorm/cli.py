@@ -32,9 +32,9 @@ def main(
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     from transnorm.errors import TransnormError
-    from transnorm.progress import quiet_libraries
+    from transnorm.progress import set_verbose
 
-    quiet_libraries(verbose=getattr(args, "verbose", False))  # every command; `run -v` lets them talk
+    set_verbose(getattr(args, "verbose", False))
     out = stdout or sys.stdout
     try:
         return int(args.func(args, out, stdin))
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v",
         "--verbose",
         action="store_true",
-        help="let libraries print their own progress bars and info messages (transformers, ...)",
+        help="info messages, and libraries' own progress bars and messages (transformers' Loading weights)",
     )
     run.add_argument(
         "--glossary",

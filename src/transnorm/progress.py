@@ -6,19 +6,17 @@
   the first ETA hours long, and smoothed over tens of seconds (`SteadyRate`), so the ETA does not jump
   when documents come out in bursts; no ETA is shown until a few documents are done.
 - `summary_lines`: documents, time taken, errors by code and the output path, printed at the end.
-- `quiet_libraries`: silences the progress bars and info logging of third-party libraries
-  (transformers' "Loading weights", ...) unless `-v` is given. Download bars are not affected:
-  huggingface_hub's stay as they were, and code that wants its own bar uses `progress_bar(...)`.
+- `set_verbose`: `-v`. Third-party progress bars and info messages (transformers' "Loading
+  weights") show only then: the engines hide them unless transnorm's logger is at INFO. The hub's
+  model-download bar is not affected.
 """
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
+import logging
 import math
 import sys
 import time
-from types import ModuleType
 from typing import IO, Any
 
 from transnorm.write.summary import RunSummary
@@ -195,75 +193,18 @@ def summary_lines(summary: RunSummary) -> list[str]:
     return lines
 
 
-def progress_bar(**options: Any) -> Any:
-    """A tqdm bar that shows even while third-party bars are silenced (e.g. transnorm's downloads)."""
-    from tqdm import tqdm
-
-    return tqdm(**{"file": sys.stderr, "dynamic_ncols": True, **options})
-
-
-# -- third-party output ------------------------------------------------------------------------------
-
-_QUIET = {"on": False}
-
-
-def quiet_libraries(verbose: bool = False) -> None:
-    """Silence third-party progress bars and info logs for this process, unless `verbose`.
-
-    transformers draws its own bars ("Loading weights") and logs at info level; they are turned off
-    as soon as transformers is imported (it is imported lazily, by the engine that needs it, so a
-    hook waits for that import). Warnings and errors still show. Call once, early (the CLI does).
-    """
-    _QUIET["on"] = not verbose
-    if verbose:
+def set_verbose(verbose: bool) -> None:
+    """`-v`: transnorm's logger at INFO on stderr, which also lets libraries print their own
+    progress bars and info messages (the engines hide them otherwise, see `translate/hf.py`)."""
+    logger = logging.getLogger("transnorm")
+    if not verbose:
         return
-    if "transformers" in sys.modules:
-        _quiet_transformers(sys.modules["transformers"])
-    elif not any(isinstance(f, _AfterImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _AfterImport("transformers", _quiet_transformers))
-
-
-def libraries_quiet() -> bool:
-    """Whether `quiet_libraries` silenced third-party output in this process."""
-    return _QUIET["on"]
-
-
-def _quiet_transformers(module: ModuleType) -> None:
-    if not _QUIET["on"]:
-        return
-    from huggingface_hub import utils as hub_utils
-    from transformers.utils import logging as tf_logging
-
-    hub_bars = not hub_utils.are_progress_bars_disabled()
-    tf_logging.set_verbosity_error()
-    tf_logging.disable_progress_bar()  # transformers' own bars ("Loading weights")...
-    if hub_bars:  # ...but it also turns off huggingface_hub's, which show model downloads: keep those
-        hub_utils.enable_progress_bars()
-
-
-class _AfterImport(importlib.abc.MetaPathFinder):
-    """Runs `callback(module)` once `name` has been imported (a post-import hook)."""
-
-    def __init__(self, name: str, callback: Any) -> None:
-        self.name = name
-        self.callback = callback
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname != self.name:
-            return None
-        sys.meta_path.remove(self)  # one shot; the other finders locate the module
-        spec = importlib.util.find_spec(fullname)
-        if spec is None or spec.loader is None:
-            return spec
-        loader, callback = spec.loader, self.callback
-        original = loader.exec_module
-
-        def exec_module(module: ModuleType) -> None:
-            original(module)
-            callback(module)
-
-        loader.exec_module = exec_module  # type: ignore[method-assign]
-        return spec
+    logger.setLevel(logging.INFO)
+    if not any(getattr(h, "_transnorm_verbose", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("transnorm: %(message)s"))
+        handler._transnorm_verbose = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
 
 def _count(n: int, word: str) -> str:
