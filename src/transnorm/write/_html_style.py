@@ -52,7 +52,8 @@ mark.rewrite:hover::after, mark.rewrite:focus::after {
   white-space: nowrap; }
 .legend mark { cursor: default; }
 del.was { color: var(--was); text-decoration: line-through 1.5px; text-decoration-color: var(--was);
-          margin-inline-end: 0.25em; }
+          margin-inline-end: 0.25em; white-space: nowrap; }
+td mark.rewrite { white-space: nowrap; }
 mark.mention { background: var(--mention); color: inherit; border-bottom: 2px solid var(--mention-edge);
                padding: 0 1px; }
 table.names { border-collapse: collapse; margin: 4px 0 12px; font-size: 14px; }
