@@ -157,7 +157,7 @@ def test_a_failing_batch_fails_only_its_documents(tmp_path: Path) -> None:
     bad, good = out
     assert [e.code for e in bad.errors] == [E_ENGINE_FAILED]
     assert "Kurz" in bad.errors[0].message
-    assert not bad.failed  # the document goes on, with its error recorded
+    assert not bad.stopped and bad.failed  # the document goes on, with its error recorded
     assert not good.errors
     assert good.segments[0].target == "etwas. Dienstag am sagte Minister Der"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -266,3 +267,106 @@ def test_rendered_aligned_document_keeps_rows_aligned(tmp_path: Path) -> None:
     for row in report["rows"]:
         assert abs(row["src"]["top"] - row["tgt"]["top"]) < 0.5, row["id"]
         assert row["src"]["height"] > 10 and row["tgt"]["height"] > 10, row["id"]
+
+
+def _visible_text(html: str) -> str:
+    page = Page(html)
+    return "".join(
+        "".join(text)
+        for tag, _, text in page.elements
+        if tag in ("h1", "h2", "dd", "dt", "td", "th", "p", "li")
+    )
+
+
+def test_rewrite_shows_the_old_spelling_struck_through_beside_the_new_one() -> None:
+    html = write_html([german()])
+    pairs = re.findall(r'<del class="was"[^>]*>([^<]*)</del><mark class="rewrite"[^>]*>([^<]*)</mark>', html)
+    assert pairs == [("Peskow", "Peskov"), ("Kosak", "Kozak")]
+    # without the struck-through spellings, the cells hold exactly the translations
+    cells = re.findall(r'<td class="tgt"[^>]*>(.*?)</td>', html)
+    plain = [unescape(re.sub(r"<[^>]+>", "", re.sub(r'<del class="was".*?</del>', "", c))) for c in cells]
+    assert plain == [s.target for s in german().segments]
+
+
+def test_source_mention_of_a_rewritten_name_is_highlighted() -> None:
+    page = Page(write_html([german(), *batch()[1:]]))
+    mentions = [t for _, t in page.find("mark", "mention") if True]
+    assert mentions[1:] == ["Peskow", "Kosak"]  # the first is the legend's sample
+    # the source cells still hold exactly the source text
+    assert [t for _, t in page.find("td", "src")][:3] == [s.source for s in german().segments]
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "expected"),
+    [
+        ("Kremlsprecher Dmitri Peskows Worte", "Dmitri Peskow", "Dmitri Peskows"),
+        ("Пресс-секретарь Дмитрий Песков сказал", "Peskov", "Песков"),
+        ("Слова Пескова были ясны", "Peskov", "Пескова"),
+        ("PESKOW sagte", "Peskow", "PESKOW"),
+        ("Die Kosakenmütze", "Kosak", None),  # a longer word is not the name
+    ],
+)
+def test_mentions_are_found_across_scripts_case_and_endings(
+    source: str, name: str, expected: str | None
+) -> None:
+    from transnorm.document import Edit
+    from transnorm.write.html import _find_mentions
+
+    found = _find_mentions(source, [Edit(segment=0, span=(0, 6), before=name, after=name)])
+    assert [source[s:e] for _, (s, e) in found][:1] == ([expected] if expected else [])
+
+
+def test_names_table_comes_first_with_spellings_before_and_after_and_counts() -> None:
+    html = write_html(batch())
+    page = Page(html)
+    assert html.index('<table class="names"') < html.index('<dl class="facts"') < html.index("<main>")
+    rows = [t for _, t in page.find("tr")][: 1 + 2]
+    assert rows[1] == "Q-PeskovPeskov ×2Peskow ×222"
+    assert rows[2] == "Q-KozakKozak ×1Kosak ×111"
+    empty = Page(write_html([batch()[-1]]))
+    assert [t for _, t in empty.find("td", "none")] == ["none"]
+
+
+def test_signature_appears_once() -> None:
+    text = _visible_text(write_html(batch()))
+    assert text.count("cfg1a2b3c") == 1  # the config hash of the run signature
+    assert not Page(write_html(batch())).find("p", "sig")
+
+
+@pytest.mark.browser
+def test_rendered_old_spelling_is_visible_without_hovering(tmp_path: Path) -> None:
+    js = """const pairs = [...document.querySelectorAll('td del.was')].map(d => {
+      const m = d.nextElementSibling, a = d.getBoundingClientRect(), b = m.getBoundingClientRect();
+      return {was: d.textContent, now: m.textContent, line: getComputedStyle(d).textDecorationLine,
+              width: a.width, sameLine: Math.abs(a.top - b.top) < 2, before: a.right <= b.left + 0.5};});
+    const mention = document.querySelector('td.src mark.mention');
+    const names = document.querySelector('table.names').getBoundingClientRect();
+    window.report = {pairs, mention: getComputedStyle(mention).backgroundColor,
+                     namesTop: names.top, factsTop: document.querySelector('dl.facts').getBoundingClientRect().top};"""
+    report = measure(write_html([german()]), js, tmp_path)
+    assert [(p["was"], p["now"]) for p in report["pairs"]] == [("Peskow", "Peskov"), ("Kosak", "Kozak")]
+    for pair in report["pairs"]:
+        assert "line-through" in pair["line"] and pair["width"] > 10 and pair["sameLine"] and pair["before"]
+    assert report["mention"] not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert report["namesTop"] < report["factsTop"]
+
+
+def test_check_names_page_says_none_for_empty_tables(tmp_path: Path) -> None:
+    """`check-names --format html` on a text with a known name and nothing inconsistent."""
+    import io
+
+    from transnorm.cli import main
+
+    src = tmp_path / "a.txt"
+    src.write_text("The Kremlin spokesman Dmitry Peskov spoke on Monday in Moscow.", encoding="utf-8")
+    out = io.StringIO()
+    assert main(["check-names", str(src), "--lang", "en", "--format", "html"], stdout=out) == 0
+    page = Page(out.getvalue())
+    # no inconsistent documents, no near-variants
+    assert [t for _, t in page.find("td", "none")] == ["none", "none"]
+    assert any("Dmitry Peskov" in t for _, t in page.find("td"))
+    empty = tmp_path / "b.txt"
+    empty.write_text("Nothing here names anybody at all, only weather.", encoding="utf-8")
+    out = io.StringIO()
+    main(["check-names", str(empty), "--lang", "en", "--format", "html"], stdout=out)
+    assert [t for _, t in Page(out.getvalue()).find("td", "none")] == ["none", "none", "none"]

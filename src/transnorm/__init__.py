@@ -8,6 +8,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from transnorm import translate  # the package is callable: transnorm.translate(texts, to="en")
+from transnorm.api import check_names
 from transnorm.config import PipelineConfig, config_from_dict, load_config
 from transnorm.document import DocError, Document, Edit, Segment
 from transnorm.pipeline import Pipeline
@@ -20,6 +22,8 @@ __all__ = [
     "PipelineConfig",
     "Segment",
     "__version__",
+    "check_names",
     "config_from_dict",
     "load_config",
+    "translate",
 ]

@@ -32,7 +32,9 @@ def main(
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     from transnorm.errors import TransnormError
+    from transnorm.progress import set_verbose
 
+    set_verbose(getattr(args, "verbose", False))
     out = stdout or sys.stdout
     try:
         return int(args.func(args, out, stdin))
@@ -98,7 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="discard the progress of an interrupted run to -o PATH and start over",
     )
     run.add_argument(
-        "--quiet", action="store_true", help="no progress display (it is shown only on a terminal)"
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no summary at the end (the bar is shown only on a terminal)",
+    )
+    run.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="info messages, and libraries' own progress bars and messages (transformers' Loading weights)",
     )
     run.add_argument(
         "--glossary",
@@ -186,7 +196,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
 def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
     from transnorm.errors import ConfigError
     from transnorm.job import run_job
-    from transnorm.progress import ProgressBar
+    from transnorm.progress import ProgressBar, summary_lines
     from transnorm.translate.registry import engine_class
 
     cfg = config_from_args(args)
@@ -227,6 +237,10 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
 
         with atomic_text_file(args.stats) as fh:
             json.dump(summary.to_dict(), fh, indent=2)
+    if not args.quiet:
+        for line in summary_lines(summary):
+            print(line, file=sys.stderr)
+        return EXIT_DOC_ERRORS if summary.documents_with_errors else EXIT_OK
     return exit_status(summary.documents, summary.documents_with_errors)
 
 

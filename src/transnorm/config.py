@@ -138,7 +138,7 @@ class WriteOptions:
     """Options of the output writers."""
 
     format: str = "jsonl"
-    """Output format: jsonl or tsv (more formats are registered by `transnorm.write`)."""
+    """Output format: jsonl, tsv, tmx, xliff, moses or html (the writers of `transnorm.write`)."""
     include_text: bool = True
     """Write the full original text in each JSONL record (needed to re-read it exactly)."""
 

@@ -163,7 +163,16 @@ class Document:
 
     @property
     def failed(self) -> bool:
-        """True once a fatal error means later stages have nothing sensible to do."""
+        """True when the document carries any error (its record has a non-empty `errors`)."""
+        return bool(self.errors)
+
+    @property
+    def stopped(self) -> bool:
+        """True once a fatal error means later stages have nothing sensible to do (they skip it).
+
+        A non-fatal error (one segment the engine could not translate) fails the document but does
+        not stop it: normalisation still runs on the segments that were translated.
+        """
         return any(e.fatal for e in self.errors)
 
     def add_error(
@@ -188,6 +197,35 @@ class Document:
         if include_text:
             rec["text"] = self.text
         return rec
+
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any], *, default_id: str = "doc") -> Document:
+        """A document from an input row: `id`, `text`, and every other key kept as metadata.
+
+        A `metadata` mapping in the row is merged into the metadata rather than nested. A row whose
+        `text` is missing or not a string gives a document carrying error E106 (not an exception), so
+        that every row still yields one record; a missing `id` becomes `default_id`.
+        """
+        from transnorm.errors import E_BAD_RECORD
+
+        doc_id = row.get("id")
+        doc_id = default_id if doc_id is None else str(doc_id)
+        metadata = {k: v for k, v in row.items() if k not in ("id", "text", "metadata")}
+        if isinstance(row.get("metadata"), Mapping):
+            metadata = {**row["metadata"], **metadata}
+        elif "metadata" in row:
+            metadata["metadata"] = row["metadata"]
+        text = row.get("text")
+        if not isinstance(text, str):
+            what = "missing" if text is None else f"a {type(text).__name__}, not a string"
+            doc = cls(id=doc_id, text="", metadata=metadata)
+            doc.add_error("read", E_BAD_RECORD, f"field 'text' is {what}")
+            return doc
+        text, replaced = replace_surrogates(text)
+        doc = cls(id=doc_id, text=text, metadata=metadata)
+        if replaced:
+            doc.warnings.append("lone surrogate code points in 'text' were replaced by U+FFFD")
+        return doc
 
     @classmethod
     def from_record(cls, rec: Mapping[str, Any]) -> Document:

@@ -58,6 +58,7 @@ def run_job(
     pipe: Pipeline | None = None
     try:
         with sink:  # the output is checked and locked before the pipeline is built
+            summary.outputs = [str(p) for p in sink.targets()]
             pipe = pipeline or Pipeline(config)
             docs = sink.begin(
                 read_documents(inputs, stdin=stdin, max_chars=config.max_document_chars),

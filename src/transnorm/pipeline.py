@@ -19,7 +19,7 @@ from typing import Any
 from transnorm import __version__
 from transnorm.config import PipelineConfig
 from transnorm.document import UNDETERMINED, Document, replace_surrogates
-from transnorm.errors import E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, ConfigError, TransnormError
+from transnorm.errors import E_BAD_RECORD, E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, ConfigError, TransnormError
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +159,13 @@ class Pipeline:
                 return stage
         raise KeyError(name)
 
-    def stream(self, docs: Iterable[Document], *, workers: int = 1) -> Iterator[Document]:
+    def stream(
+        self, docs: Iterable[Document | Mapping[str, Any] | str], *, workers: int = 1
+    ) -> Iterator[Document]:
         """Process documents lazily; yields each one, in input order, once every stage has seen it.
+
+        Each item is a `Document`, a dict (`Document.from_dict`: `id`, `text`, other keys kept as
+        metadata) or a plain string (its id is its position in the input, `"0"`, `"1"`, ...).
 
         With `workers > 1`, runs of consecutive CPU stages (all but translate) that were built from
         the config run in that many processes (`transnorm.parallel`); the output is the same.
@@ -218,8 +223,8 @@ class Pipeline:
                 groups.append(((name,), [stage]))
         return groups
 
-    def run(self, docs: Iterable[Document]) -> list[Document]:
-        """Process documents and return them all (use `stream` for large inputs)."""
+    def run(self, docs: Iterable[Document | Mapping[str, Any] | str]) -> list[Document]:
+        """Process documents (or dicts, or strings) and return them all (use `stream` for large inputs)."""
         return list(self.stream(docs))
 
     def __call__(self, text: str, id: str = "doc", **metadata: Any) -> Document:
@@ -238,18 +243,19 @@ class Pipeline:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _admit(self, docs: Iterable[Document]) -> Iterator[Document]:
+    def _admit(self, docs: Iterable[Document | Mapping[str, Any] | str]) -> Iterator[Document]:
         limit = self.config.max_document_chars
-        for doc in docs:
+        for position, item in enumerate(docs):
+            doc = as_document(item, position)
             doc.signature = {**self.signature, **doc.signature}
             doc.target_lang = self.config.target_lang
-            if doc.failed:
+            if doc.stopped:
                 pass
             else:  # text that cannot be written as UTF-8 is repaired, and the record says so
                 doc.text, replaced = replace_surrogates(doc.text)
                 if replaced:
                     doc.warnings.append("lone surrogate code points in the text were replaced by U+FFFD")
-            if doc.failed:
+            if doc.stopped:
                 pass
             elif not doc.text.strip():
                 doc.add_error("read", E_EMPTY, "document is empty or contains only whitespace")
@@ -263,12 +269,28 @@ class Pipeline:
             yield doc
 
 
+def as_document(item: Document | Mapping[str, Any] | str, position: int) -> Document:
+    """`item` as a Document: dicts through `Document.from_dict`, strings get their position as id.
+
+    Anything else becomes a document carrying error E106, so that it still yields one record.
+    """
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, str):
+        return Document(id=str(position), text=item)
+    if isinstance(item, Mapping):
+        return Document.from_dict(item, default_id=str(position))
+    doc = Document(id=str(position), text="")
+    doc.add_error("read", E_BAD_RECORD, f"expected a Document, a dict or a string, got {type(item).__name__}")
+    return doc
+
+
 def _apply(
     name: str, stage: Stage, docs: Iterable[Document], timings: dict[str, float]
 ) -> Iterator[Document]:
     timings.setdefault(name, 0.0)
     for doc in docs:
-        if not doc.failed:
+        if not doc.stopped:
             started = time.perf_counter()
             _call_guarded(name, stage, doc)
             timings[name] += time.perf_counter() - started

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from transnorm.config import PipelineConfig
-from transnorm.document import Document, replace_surrogates
+from transnorm.document import Document
 from transnorm.errors import (
     E_BAD_JSON,
     E_BAD_RECORD,
@@ -426,20 +426,12 @@ class _Prepended(io.RawIOBase):
 
 
 def document_from_json(rec: Any, where: str) -> Document:
-    """A document from one parsed JSON object (`id`, `text`, metadata)."""
+    """A document from one parsed JSON object (`id`, `text`, metadata); `where` is the default id."""
     if not isinstance(rec, dict):
         return _error_doc(where, E_BAD_RECORD, f"{where}: expected a JSON object, got {type(rec).__name__}")
-    doc_id = rec.get("id")
-    doc_id = where if doc_id is None else str(doc_id)
-    metadata = {k: v for k, v in rec.items() if k not in ("id", "text")}
-    text = rec.get("text")
-    if not isinstance(text, str):
-        what = "missing" if text is None else f"a {type(text).__name__}, not a string"
-        return _error_doc(doc_id, E_BAD_RECORD, f"{where}: field 'text' is {what}", metadata)
-    text, replaced = replace_surrogates(text)
-    doc = Document(id=doc_id, text=text, metadata=metadata)
-    if replaced:
-        doc.warnings.append("lone surrogate code points in 'text' were replaced by U+FFFD")
+    doc = Document.from_dict(rec, default_id=where)
+    for err in doc.errors:  # say where the bad line is, not only which document
+        err.message = f"{where}: {err.message}"
     return doc
 
 

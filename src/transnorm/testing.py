@@ -17,6 +17,7 @@ class UppercaseEngine(TranslationEngine):
 
     name = "upper"
     inline = True
+    runs_model = False
 
     def __init__(self) -> None:
         super().__init__()

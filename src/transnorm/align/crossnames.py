@@ -163,6 +163,6 @@ def _near_variant(index: Any, text: str, entity: str) -> str | None:
 
 def add_name_check(doc: Document, matcher_for: Callable[[str | None], Any]) -> Document:
     """Store the findings of `cross_check_names` in `doc.metadata["name_check"]` (a list of records)."""
-    if doc.segments and not doc.failed:
+    if doc.segments and not doc.stopped:
         doc.metadata["name_check"] = [f.to_record() for f in cross_check_names(doc, matcher_for)]
     return doc

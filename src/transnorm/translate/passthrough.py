@@ -12,6 +12,7 @@ class PassthroughEngine(TranslationEngine):
 
     name = "passthrough"
     inline = True
+    runs_model = False
 
     def supports(self, source_lang: str, target_lang: str) -> bool:
         return source_lang == target_lang

@@ -162,9 +162,10 @@ class Scheduler:
             self.close()
 
     def close(self) -> None:
-        for pool in self.pools.values():
+        """Cancel queued batches and wait for running ones (idempotent; the stage calls it too)."""
+        pools, self.pools = self.pools, {}
+        for pool in pools.values():
             pool.shutdown(wait=True, cancel_futures=True)
-        self.pools.clear()
 
     # -- admission: plan a document's segments into units -------------------------------------------
     def _admit_guarded(self, doc: Document) -> None:
@@ -179,7 +180,7 @@ class Scheduler:
 
     def _admit(self, state: _DocState) -> None:
         doc = state.doc
-        if doc.failed:
+        if doc.stopped:
             return
         doc.target_lang = self.stage.target
         planned: list[tuple[_Group, Segment, list[str]]] = []

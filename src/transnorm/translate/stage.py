@@ -17,6 +17,7 @@ Engines may offer optional hooks, used when present: `encode(texts, src, tgt)` w
 from __future__ import annotations
 
 import logging
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -69,6 +70,7 @@ class TranslateStage:
         self._cache: Any = None
         self._checker: Any = None
         self.stats: dict[str, int] = defaultdict(int)
+        self._schedulers: weakref.WeakSet[Any] = weakref.WeakSet()  # streams in progress
         self._failed_segments: dict[tuple[int, str, str], list[int]] = {}  # (doc, code, message) -> segments
 
     # -- routing -------------------------------------------------------------------------------
@@ -126,10 +128,14 @@ class TranslateStage:
         )
 
     def model_engines(self) -> list[str]:
-        """The configured engines that run a model (not `inline`): with any of them translating,
-        the cores are busy and worker processes for the other stages would only add memory."""
-        names = self.options.engines if self.options.engine == "auto" else (self.options.engine,)
-        return [n for n in names if not getattr(self._engines.get(n) or engine_class(n), "inline", False)]
+        """The engines this stage may use that run a model: with any of them translating, the cores
+        are busy and worker processes for the other stages would only add memory."""
+        names = (
+            (self.options.engines or default_chain())
+            if self.options.engine == "auto"
+            else (self.options.engine,)
+        )
+        return [n for n in names if getattr(self._engines.get(n) or engine_class(n), "runs_model", True)]
 
     # -- the stage -----------------------------------------------------------------------------
     def __call__(self, doc: Document) -> Document:
@@ -141,9 +147,15 @@ class TranslateStage:
         """Translate a stream of documents, yielding each as soon as it is done, in input order."""
         from transnorm.translate.scheduler import Scheduler
 
-        return Scheduler(self).run(docs)
+        scheduler = Scheduler(self)
+        self._schedulers.add(scheduler)
+        return scheduler.run(docs)
 
     def close(self) -> None:
+        """Release engines and the cache, after every batch still running has finished (an engine's
+        model must not be freed under a batch: native engines crash on it)."""
+        for scheduler in list(self._schedulers):
+            scheduler.close()
         for engine in self._engines.values():
             engine.close()
         if self._cache is not None:

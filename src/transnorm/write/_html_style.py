@@ -3,7 +3,7 @@
 CSS = """
 :root { --ink: #1d232b; --muted: #5b6573; --line: #d8dde3; --bg: #f6f7f9; --rewrite: #fff0a8;
         --rewrite-edge: #c99a00; --flag: #b45309; --flag-bg: #fff4e5; --error: #b42318;
-        --error-bg: #fdecea; }
+        --error-bg: #fdecea; --was: #a3261b; --mention: #dcebff; --mention-edge: #4a7cc9; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "DejaVu Sans",
        sans-serif; color: var(--ink); background: var(--bg); }
@@ -52,4 +52,17 @@ mark.rewrite:hover::after, mark.rewrite:focus::after {
   white-space: nowrap; }
 .legend mark { cursor: default; }
 .ctl { font: 11px monospace; color: #a00; border: 1px solid #a00; border-radius: 2px; padding: 0 2px; }
+del.was { color: var(--was); text-decoration: line-through 1.5px; text-decoration-color: var(--was);
+          margin-inline-end: 0.25em; white-space: nowrap; }
+td mark.rewrite { white-space: nowrap; }
+mark.mention { background: var(--mention); color: inherit; border-bottom: 2px solid var(--mention-edge);
+               padding: 0 1px; }
+table.names { border-collapse: collapse; margin: 4px 0 12px; font-size: 14px; }
+table.names caption { text-align: start; font-weight: 600; color: var(--muted); padding-bottom: 4px; }
+table.names th { text-align: start; font-size: 13px; color: var(--muted); border-bottom: 2px solid var(--line);
+                 padding: 3px 12px 3px 0; }
+table.names td { padding: 3px 12px 3px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
+table.names td.none, dd .none { color: var(--muted); font-style: italic; }
+table.names del { color: var(--was); }
+@media print { mark.rewrite, mark.mention { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 """

@@ -1,11 +1,14 @@
 """HTML: one self-contained page for people to read the aligned output.
 
 The page has a summary at the top (documents, languages, engines and models, glossary rewrites by
-rule, quality flags, errors, run signature) and then one section per document: a table whose rows
-are the sentence pairs, so source and target of a pair always start on the same line. Glossary
-rewrites are highlighted (`<mark class="rewrite">`) with the original spelling in `title` and in
-a CSS tooltip on hover; quality flags, untranslated segments and errors are shown in the row or at
-the top of the document. Every text cell has `dir="auto"` and its `lang`, so right-to-left
+rule, quality flags, errors, and the run signature, once) and a table of names (each entity with
+its spellings after and before the glossary rewrites, and counts), then one section per document: a
+table whose rows are the sentence pairs, so source and target of a pair always start on the same
+line. A glossary rewrite shows the old spelling struck through beside the new one
+(`<del class="was">Peskow</del><mark class="rewrite">Peskov</mark>`), so it survives printing and
+screenshots, and the name's mention in the source sentence is highlighted too
+(`<mark class="mention">`); quality flags, untranslated segments and errors are shown in the row or
+at the top of the document. Every text cell has `dir="auto"` and its `lang`, so right-to-left
 scripts lay out correctly.
 
 Nothing is fetched: the stylesheet is inline and there are no scripts, images or fonts. The summary
@@ -18,8 +21,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass, field
 from html import escape
 from typing import IO
+
+from unidecode import unidecode
 
 from transnorm.document import UNDETERMINED, Document, Edit, Segment
 from transnorm.write._html_style import CSS
@@ -31,7 +37,6 @@ from transnorm.write._shared import (
     describe_edit,
     placeable_edits,
     segment_edits,
-    signature_line,
 )
 
 
@@ -54,6 +59,7 @@ class HtmlWriter:
         self._flags: Counter[str] = Counter()
         self._errors: Counter[str] = Counter()
         self._toc: list[str] = []
+        self._names: dict[str, _NameStats] = {}
 
     def write(self, doc: Document) -> None:
         self._docs += 1
@@ -68,6 +74,11 @@ class HtmlWriter:
                 self._engines[seg.engine + (f" ({seg.model})" if seg.model else "")] += 1
             self._flags.update(seg.flags)
         self._rules.update(e.rule or "unnamed rule" for e in doc.edits)
+        for edit in doc.edits:
+            stats = self._names.setdefault(edit.entity or edit.after, _NameStats())
+            stats.after[edit.after] += 1
+            stats.before[edit.before] += 1
+            stats.documents.add(doc.id)
         self._errors.update(e.code for e in doc.errors)
         if doc.errors:
             self._docs_with_errors += 1
@@ -130,15 +141,42 @@ class HtmlWriter:
             facts.append((f"Signature: {key}", " + ".join(f"<code>{self._text(v)}</code>" for v in values)))
         rows = "\n".join(f"<dt>{self._text(k)}</dt><dd>{v}</dd>" for k, v in facts)
         legend = (
-            '<p class="legend"><mark class="rewrite sample" title="the spelling before the glossary rewrite"'
-            ' data-before="original spelling">Rewritten</mark> name: hover to see the original spelling. '
+            '<p class="legend"><del class="was sample">Old</del><mark class="rewrite sample"'
+            ' title="the spelling before the glossary rewrite" data-before="Old">New</mark> a name rewritten'
+            " by the glossary: the old spelling struck through, the new one highlighted. "
+            '<mark class="mention sample">Name</mark> its mention in the source sentence. '
             '<span class="flag">flag</span> quality flag.</p>'
         )
         toc = '<nav class="toc">' + " ".join(self._toc) + "</nav>" if self._toc else ""
         return (
-            f'<header class="summary">\n<h1>{self._text(self.title)}</h1>\n'
+            f'<header class="summary">\n<h1>{self._text(self.title)}</h1>\n{self._names_table()}\n'
             f'<dl class="facts">\n{rows}\n</dl>\n{legend}\n{toc}\n</header>\n'
         )
+
+    def _names_table(self) -> str:
+        """Each rewritten entity: its spellings after and before the rewrites, with counts."""
+
+        def spellings(counter: Counter[str], cls: str) -> str:
+            return ", ".join(
+                f"<{cls}>{self._text(k)}</{cls}> ×{n}"
+                for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
+
+        head = (
+            '<table class="names"><caption>Names rewritten by the glossary</caption><thead><tr>'
+            "<th>Entity</th><th>Spelled now</th><th>Spelled before</th><th>Rewrites</th><th>Documents</th>"
+            "</tr></thead><tbody>"
+        )
+        if not self._names:
+            return head + '<tr><td colspan="5" class="none">none</td></tr></tbody></table>'
+        order = sorted(self._names.items(), key=lambda kv: (-sum(kv[1].after.values()), kv[0]))
+        rows = "".join(
+            f"<tr><td>{self._text(entity)}</td><td>{spellings(stats.after, 'b')}</td>"
+            f"<td>{spellings(stats.before, 'del')}</td><td>{sum(stats.after.values())}</td>"
+            f"<td>{len(stats.documents)}</td></tr>"
+            for entity, stats in order
+        )
+        return head + rows + "</tbody></table>"
 
     def _section(self, doc: Document, anchor: str) -> str:
         src_lang = doc.lang or UNDETERMINED
@@ -150,8 +188,6 @@ class HtmlWriter:
             f'<span class="langs">{self._text(src_lang)} → {self._text(tgt_lang)}, '
             f"{_plural(len(doc.segments), 'segment')}, {_plural(len(doc.edits), 'rewrite')}</span></div>",
         ]
-        if doc.signature:
-            parts.append(f'<p class="sig"><code>{self._text(signature_line(doc.signature))}</code></p>')
         doc_errors = [
             e for e in doc.errors if e.segment is None or e.segment not in {s.index for s in doc.segments}
         ]
@@ -191,7 +227,11 @@ class HtmlWriter:
             for e in doc.errors
             if e.segment == seg.index
         ]
-        source, unplaced = self._marked(seg.source, segment_edits(doc, seg.index, "source"))
+        source, unplaced = self._marked(
+            seg.source,
+            segment_edits(doc, seg.index, "source"),
+            mentions=segment_edits(doc, seg.index, "target"),
+        )
         src_cls = "src"
         if not seg.source:  # a target sentence that an alignment left without a source
             source, src_cls = '<span class="none">no source sentence</span>', "src missing"
@@ -220,21 +260,47 @@ class HtmlWriter:
             f'<td class="notes">{"".join(notes)}</td></tr>'
         )
 
-    def _marked(self, text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
-        """Escaped `text` with each rewrite highlighted; also the edits that could not be placed."""
+    def _marked(
+        self, text: str, edits: list[Edit], *, mentions: list[Edit] | None = None
+    ) -> tuple[str, list[Edit]]:
+        """Escaped `text` with each rewrite shown (old spelling struck through, new one marked) and
+        the mentions of the names rewritten on the other side highlighted; also the edits that could
+        not be placed."""
         text = self._cleaner.clean(text)
         placed, unplaced = placeable_edits(text, edits)
-        out: list[str] = []
-        pos = 0
+        pieces: list[tuple[int, int, str]] = []
         for edit in placed:
             s, e = edit.span
             tip = escape(self._cleaner.clean(describe_edit(edit)), quote=True)
             before = escape(self._cleaner.clean(edit.before), quote=True)
-            out.append(escape(text[pos:s], quote=False))
-            out.append(
-                f'<mark class="rewrite" tabindex="0" title="was: {tip}" data-before="{before}">'
-                f"{escape(text[s:e], quote=False)}</mark>"
+            pieces.append(
+                (
+                    s,
+                    e,
+                    f'<del class="was" title="spelling before the glossary rewrite">{before}</del>'
+                    f'<mark class="rewrite" tabindex="0" title="was: {tip}" data-before="{before}">'
+                    f"{escape(text[s:e], quote=False)}</mark>",
+                )
             )
+        taken = [(s, e) for s, e, _ in pieces]
+        for edit, (s, e) in _find_mentions(text, mentions or []):
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            tip = escape(
+                self._cleaner.clean(
+                    f"{edit.after} in the translation" + (f" ({edit.entity})" if edit.entity else "")
+                ),
+                quote=True,
+            )
+            pieces.append(
+                (s, e, f'<mark class="mention" title="{tip}">{escape(text[s:e], quote=False)}</mark>')
+            )
+        out: list[str] = []
+        pos = 0
+        for s, e, html in sorted(pieces):
+            out.append(escape(text[pos:s], quote=False))
+            out.append(html)
             pos = e
         out.append(escape(text[pos:], quote=False))
         return "".join(out), unplaced
@@ -248,6 +314,49 @@ def _show_control(match: re.Match[str]) -> str:
     ch = match.group()
     code = f"U+{ord(ch):04X}"
     return f'<span class="ctl" title="{code} {unicodedata.name(ch, "")}">{code}</span>'
+
+
+@dataclass
+class _NameStats:
+    after: Counter[str] = field(default_factory=Counter)
+    before: Counter[str] = field(default_factory=Counter)
+    documents: set[str] = field(default_factory=set)
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_MAX_ENDING = 3  # letters of a case ending after a name (Peskows, Пескова, Ławrowa)
+
+
+def _fold(word: str) -> str:
+    """A word compared across scripts and diacritics: Песков, Peskov and PESKOV fold alike."""
+    return unidecode(word).casefold()
+
+
+def _find_mentions(text: str, edits: list[Edit]) -> list[tuple[Edit, tuple[int, int]]]:
+    """Where the names of `edits` (rewritten in the translation) occur in the source `text`.
+
+    A mention is a run of words that spell the name before or after the rewrite, compared after
+    transliteration and case folding, each word allowing a short case ending (`Dmitri Peskows`,
+    `Дмитрия Пескова`). The writer has no glossary, so a spelling that shares nothing with either
+    form (a translated name) is not found; nothing is rewritten, this only guides the eye.
+    """
+    if not edits:
+        return []
+    words = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(text)]
+    found: list[tuple[Edit, tuple[int, int]]] = []
+    for edit in edits:
+        for name in {edit.before, edit.after}:
+            parts = [_fold(p) for p in _WORD.findall(name)]
+            if not parts:
+                continue
+            for i in range(len(words) - len(parts) + 1):
+                window = words[i : i + len(parts)]
+                if all(
+                    w.startswith(p) and len(w) - len(p) <= _MAX_ENDING
+                    for (_, _, w), p in zip(window, parts, strict=True)
+                ):
+                    found.append((edit, (window[0][0], window[-1][1])))
+    return found
 
 
 def _plural(n: int, word: str) -> str:

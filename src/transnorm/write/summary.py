@@ -29,6 +29,8 @@ class RunSummary:
     """From the start of the run until the first record was written (streaming latency)."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
     translate: dict[str, Any] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)
+    """The files written (empty: standard output)."""
 
     def add(self, doc: Document) -> None:
         """Count one written document."""
@@ -59,6 +61,7 @@ class RunSummary:
             "edits": self.edits,
             "edits_by_rule": dict(self.edits_by_rule),
             "translate": self.translate,
+            "outputs": list(self.outputs),
             "seconds": round(self.seconds, 3),
             "first_record_seconds": (
                 round(self.first_record_seconds, 3) if self.first_record_seconds is not None else None
