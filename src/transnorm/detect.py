@@ -67,11 +67,15 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from transnorm import _script_data as sd
+from transnorm._name_mask import glossary_names, mask_names
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
 
 UNDETERMINED = "und"
+# Masking applies only if at least this many letters, and this share of them, remain.
+_MASK_MIN_LETTERS = 10
+_MASK_MIN_SHARE = 0.4
 _WORD_RE = re.compile(r"\w+")
 _CJK_SCRIPTS = ("HAN", "KANA", "HANGUL")
 
@@ -111,6 +115,8 @@ class Detection:
 
     lang: str
     confidence: float
+    unsure: str | None = None
+    """The detector's own answer when ``lang`` is a fallback it was not sure enough of, else None."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,13 @@ class DetectorConfig:
     backend: which implementation of langdetect runs: ``"langdetect_rs"`` (Rust, 13-20x faster),
         ``"langdetect"`` (pure Python), or ``"auto"``: langdetect_rs if it is installed, else
         langdetect. The results are the same with either; the choice only changes speed.
+    mask_names: weigh the text with its name-like tokens blanked out equally with the full text
+        (``_name_mask.py``): names mislead the n-gram detector on short texts and headlines.
+    name_glossaries: glossaries (paths or bundled names, as ``NormaliseOptions.glossaries``)
+        whose person and place spellings are masked even at the start of a sentence.
+    min_confidence: a language answered with less confidence than this is replaced by
+        ``fallback`` (``Detection.unsure`` keeps the detector's own answer). ``"und"`` stays.
+    fallback: the language answered below ``min_confidence``; None keeps the detector's answer.
     """
 
     seed: int = 0
@@ -139,6 +152,10 @@ class DetectorConfig:
     priors: Mapping[str, float] | None = None
     max_chars: int = 10000
     backend: str = "auto"
+    mask_names: bool = True
+    name_glossaries: tuple[str, ...] = ("bundled",)
+    min_confidence: float = 0.0
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -437,8 +454,23 @@ class LanguageDetector:
         """ISO codes this detector can answer (besides ``"und"``), after ``allowed``/``priors``."""
         return frozenset(k for k, w in self._weight.items() if w > 0)
 
-    def detect(self, text: str) -> Detection:
-        """The language of ``text`` (``"und"`` with confidence 0.0 when it cannot tell)."""
+    def detect(
+        self, text: str, *, priors: Mapping[str, float] | None = None, fallback: str | None = None
+    ) -> Detection:
+        """The language of ``text`` (``"und"`` with confidence 0.0 when it cannot tell).
+
+        ``priors`` (ISO code -> weight, others 1.0) multiply langdetect's probabilities before
+        the answer is chosen: a segment's detection with ``{doc_lang: 10}`` leaves the
+        document's language only when langdetect is over 10 times as sure of another one.
+        ``fallback`` overrides ``DetectorConfig.fallback`` for this call.
+        """
+        found = self._detect(text, priors)
+        fallback = fallback or self._config.fallback
+        if fallback and found.lang not in (UNDETERMINED, fallback) and found.confidence < self._config.min_confidence:
+            return Detection(fallback, found.confidence, unsure=found.lang)
+        return found
+
+    def _detect(self, text: str, priors: Mapping[str, float] | None) -> Detection:
         if not isinstance(text, str):
             raise TypeError(f"LanguageDetector.detect takes a str, not {type(text).__name__}.")
         text = text[: self._config.max_chars]
@@ -451,16 +483,40 @@ class LanguageDetector:
             return Detection(UNDETERMINED, 0.0)
         if len(candidates) == 1:  # the script, its letters or `allowed` leave one language
             return Detection(candidates[0], _script_share(letters, script))
-        return self._langdetect(text, candidates)
+        return self._langdetect(text, candidates, priors)
 
     def detect_many(self, texts: Sequence[str]) -> list[Detection]:
         """``detect`` for each text, in order."""
         return [self.detect(text) for text in texts]
 
-    def _langdetect(self, text: str, candidates: list[str]) -> Detection:
+    def _langdetect(self, text: str, candidates: list[str], priors: Mapping[str, float] | None) -> Detection:
         ld_langs = tuple(sorted(ld for iso in candidates for ld in self._ld_of_iso.get(iso, ())))
         if not ld_langs:
             return Detection(UNDETERMINED, 0.0)
+        probs = self._probabilities(text, ld_langs)
+        if probs is None:  # no n-gram of these languages in the text
+            return Detection(UNDETERMINED, 0.0)
+        share = 1.0
+        masked, kept, total = self._masked(text)
+        if masked is not None and kept >= _MASK_MIN_LETTERS and kept >= _MASK_MIN_SHARE * total:
+            # The more confident of the two decides: masking hides the names that mislead, but
+            # in German it also hides every noun, which the full text still has.
+            hidden = self._probabilities(masked, ld_langs)
+            if hidden is not None and max(hidden) > max(probs):
+                probs = hidden
+        elif masked is not None:  # mostly names: little evidence of the language around them
+            share = kept / total
+        scores: Counter[str] = Counter()
+        for ld, prob in zip(ld_langs, probs, strict=True):
+            scores[_iso(ld)] += prob * (priors.get(_iso(ld), 1.0) if priors else 1.0)
+        mass = sum(scores.values())
+        if mass <= 0:
+            return Detection(UNDETERMINED, 0.0)
+        lang = max(sorted(scores), key=scores.__getitem__)
+        return Detection(lang, min(1.0, share * scores[lang] / mass))
+
+    def _probabilities(self, text: str, ld_langs: tuple[str, ...]) -> list[float] | None:
+        """langdetect's probability of each of ``ld_langs`` for ``text``; None without n-grams."""
         profiles = _PROFILES[self._backend]
         detector = profiles.factory(ld_langs).create()
         # Both backends copy the factory's (class-level, global) seed at creation; pin ours.
@@ -470,16 +526,23 @@ class LanguageDetector:
             detector.set_prior_map({ld: self._weight[_iso(ld)] for ld in ld_langs})
         detector.append(text)
         try:
-            ranked = detector.get_probabilities()
-        except profiles.error():  # no n-gram of these languages in the text
-            return Detection(UNDETERMINED, 0.0)
-        scores: Counter[str] = Counter()
-        for item in ranked:
-            scores[_iso(item.lang)] += item.prob
-        if not scores:
-            return Detection(UNDETERMINED, 0.0)
-        lang = max(sorted(scores), key=scores.__getitem__)
-        return Detection(lang, min(1.0, scores[lang]))
+            detector.get_probabilities()
+        except profiles.error():
+            return None
+        return list(detector.langprob)
+
+    def _masked(self, text: str) -> tuple[str | None, int, int]:
+        """``text`` with name-like tokens blanked (None if none), the letters kept, and in all."""
+        if not self._config.mask_names:
+            return None, 0, 0
+        names = glossary_names(self._config.name_glossaries)
+        masked, kept, total = mask_names(text, names, _script_of)
+        return (None if kept == total else masked), kept, total
+
+
+def _script_of(ch: str) -> str | None:
+    letter = _letter_of(ch)
+    return letter[0] if letter else None
 
 
 def _script_share(letters: _Letters, script: str) -> float:
