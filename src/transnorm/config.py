@@ -48,6 +48,15 @@ class DetectOptions:
     """Detect the language of every segment too (written to `segments[].lang`)."""
     segment_max_chars: int = 200
     """Only this many characters of a segment are used to detect its language (a long one is costly)."""
+    mask_names: bool = True
+    """Hide names (glossary spellings, capitalised words inside a sentence, acronyms) from the detector."""
+    min_confidence: float = 0.6
+    """A language detected with less confidence than this is replaced by `fallback` (with a warning)."""
+    fallback: str = "en"
+    """Language of a document detected below `min_confidence` (a segment's is its document's); "" = keep."""
+    segment_prior: float = 10.0
+    """Prior weight of the document's language when a segment is detected: it changes language only when
+    langdetect is this many times surer of another one."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,10 @@ def _validate(cfg: PipelineConfig) -> PipelineConfig:
     for name in ("batch_size", "window_docs"):
         if getattr(cfg.translate, name) < 1:
             raise ConfigError(f"translate.{name}: must be >= 1")
+    if not 0.0 <= cfg.detect.min_confidence <= 1.0:
+        raise ConfigError(f"detect.min_confidence: must be between 0 and 1, got {cfg.detect.min_confidence}")
+    if not cfg.detect.segment_prior > 0:
+        raise ConfigError(f"detect.segment_prior: must be > 0, got {cfg.detect.segment_prior}")
     if cfg.segment.max_chars < 20:
         raise ConfigError("segment.max_chars: must be >= 20")
     return cfg

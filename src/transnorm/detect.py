@@ -85,6 +85,7 @@ ERR_UNKNOWN_LANGUAGE = (
 )
 ERR_BAD_PRIOR = "DetectorConfig.priors[{code!r}] is {weight!r}; weights must be finite and >= 0."
 ERR_BAD_LIMIT = "DetectorConfig.{field} is {value!r}; it must be an integer >= {minimum}."
+ERR_BAD_CONFIDENCE = "DetectorConfig.min_confidence is {value!r}; it must be a number between 0 and 1."
 ERR_UNKNOWN_BACKEND = "DetectorConfig.backend is {backend!r}; use one of: {choices}."
 ERR_BACKEND_MISSING = (
     "DetectorConfig.backend is {backend!r}, but the package {package!r} is not installed. "
@@ -561,6 +562,10 @@ def _check_config(config: DetectorConfig, known: frozenset[str]) -> None:
         unknown = sorted(set(codes) - known)
         if unknown:
             raise ValueError(ERR_UNKNOWN_LANGUAGE.format(field=field, codes=", ".join(unknown)))
+    if not isinstance(config.min_confidence, (int, float)) or not 0 <= config.min_confidence <= 1:
+        raise ValueError(ERR_BAD_CONFIDENCE.format(value=config.min_confidence))
+    if config.fallback is not None and config.fallback not in known:
+        raise ValueError(ERR_UNKNOWN_LANGUAGE.format(field="fallback", codes=config.fallback))
     for code, weight in (config.priors or {}).items():
         if not isinstance(weight, (int, float)) or not 0 <= weight < float("inf"):
             raise ValueError(ERR_BAD_PRIOR.format(code=code, weight=weight))
