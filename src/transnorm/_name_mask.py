@@ -25,7 +25,7 @@ from functools import lru_cache
 _TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*")
 # A token after one of these (with only spaces or other punctuation between) starts a sentence,
 # a quotation or a headline part, where a capital letter says nothing about names.
-_STARTERS = frozenset(".!?…:;\"«»“”„‹›()[]—–|")
+_STARTERS = frozenset('.!?…:;"«»“”„‹›()[]—–|')
 # Glossary words shorter than this are not masked by the glossary rule ("Le", "Van", "Kim" are
 # also words of some language); capitalised ones inside a sentence are still masked as names.
 _MIN_GLOSSARY_WORD = 4
@@ -61,7 +61,9 @@ def mask_names(
     return "".join(pieces), kept, total
 
 
-def _is_name(word: str, at_start: bool, names: frozenset[str], script_of: Callable[[str], str | None]) -> bool:
+def _is_name(
+    word: str, at_start: bool, names: frozenset[str], script_of: Callable[[str], str | None]
+) -> bool:
     if word in names:
         return True
     cased = [ch for ch in word if ch.isalpha() and ch.lower() != ch.upper()]
@@ -84,7 +86,11 @@ def glossary_names(specs: tuple[str, ...]) -> frozenset[str]:
     from transnorm.normalise.glossary import load_glossaries
 
     glossary = load_glossaries(specs, check_conflicts=False)
-    return frozenset(_capitalised_words(text for e in glossary.entries if e.type != "organisation" for text, _ in e.explicit_forms()))
+    return frozenset(
+        _capitalised_words(
+            text for e in glossary.entries if e.type != "organisation" for text, _ in e.explicit_forms()
+        )
+    )
 
 
 def _capitalised_words(spellings: Iterable[str]) -> Iterable[str]:

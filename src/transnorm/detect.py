@@ -467,7 +467,11 @@ class LanguageDetector:
         """
         found = self._detect(text, priors)
         fallback = fallback or self._config.fallback
-        if fallback and found.lang not in (UNDETERMINED, fallback) and found.confidence < self._config.min_confidence:
+        if (
+            fallback
+            and found.lang not in (UNDETERMINED, fallback)
+            and found.confidence < self._config.min_confidence
+        ):
             return Detection(fallback, found.confidence, unsure=found.lang)
         return found
 
