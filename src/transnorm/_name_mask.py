@@ -13,13 +13,14 @@ sees a text, the tokens that look like names are blanked out:
 German capitalises every noun, so masking alone would hide most of a German sentence; the
 detector therefore weighs the masked and the full text together (see ``detect.py``). Masking
 is skipped when too few letters would remain: three words of a headline that are all names
-are better judged on the names than on nothing.
+are better judged on the names than on nothing, but with less confidence (see ``detect.py``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 _TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*")
@@ -31,18 +32,28 @@ _STARTERS = frozenset('.!?…:;"«»“”„‹›()[]—–|')
 _MIN_GLOSSARY_WORD = 4
 
 
-def mask_names(
-    text: str,
-    names: frozenset[str],
-    script_of: Callable[[str], str | None],
-) -> tuple[str, int, int]:
-    """``text`` with name-like tokens replaced by a space; and the letters kept, and in all.
+@dataclass(frozen=True)
+class Masked:
+    """A text with its name-like tokens blanked out, and how many letters went.
+
+    ``known`` counts the letters of tokens that are names for sure (glossary spellings, acronyms,
+    mixed scripts); ``kept`` those left for the detector; ``total`` all of the text's.
+    """
+
+    text: str
+    kept: int
+    total: int
+    known: int
+
+
+def mask_names(text: str, names: frozenset[str], script_of: Callable[[str], str | None]) -> Masked:
+    """``text`` with name-like tokens replaced by a space.
 
     ``names`` are case-sensitive glossary words; ``script_of`` maps a letter to its script.
     """
     pieces: list[str] = []
     cursor = 0
-    kept = total = 0
+    kept = total = known = 0
     previous_end = -1
     for match in _TOKEN_RE.finditer(text):
         word = match.group()
@@ -51,27 +62,34 @@ def mask_names(
         gap = text[max(previous_end, 0) : match.start()]
         at_start = previous_end < 0 or any(ch in _STARTERS for ch in gap)
         previous_end = match.end()
-        if letters and _is_name(word, at_start, names, script_of):
-            pieces.append(text[cursor : match.start()])
-            pieces.append(" ")
-            cursor = match.end()
-        else:
+        kind = _name_kind(word, at_start, names, script_of) if letters else None
+        if kind is None:
             kept += letters
+            continue
+        if kind == "known":
+            known += letters
+        pieces.append(text[cursor : match.start()])
+        pieces.append(" ")
+        cursor = match.end()
     pieces.append(text[cursor:])
-    return "".join(pieces), kept, total
+    return Masked("".join(pieces), kept, total, known)
 
 
-def _is_name(
+def _name_kind(
     word: str, at_start: bool, names: frozenset[str], script_of: Callable[[str], str | None]
-) -> bool:
+) -> str | None:
+    """``"known"`` for a sure name, ``"capitalised"`` for a capitalised word, else None."""
     if word in names:
-        return True
+        return "known"
     cased = [ch for ch in word if ch.isalpha() and ch.lower() != ch.upper()]
     if len(cased) >= 2 and all(ch.isupper() for ch in cased):
-        return True  # acronym
+        return "known"  # acronym
     if len({s for s in map(script_of, word) if s}) > 1:
-        return True  # mixed scripts
-    return not at_start and bool(cased) and cased[0].isupper() and word[0] == cased[0]
+        return "known"  # mixed scripts
+    if at_start or not cased or word[0] != cased[0] or not word[0].isupper():
+        return None
+    # One capital letter before an apostrophe or alone is a word, not a name: "I", "I'm", "L'Europe" stays.
+    return "capitalised" if len(re.split(r"['’]", word, maxsplit=1)[0]) > 1 else None
 
 
 @lru_cache(maxsize=8)

@@ -67,7 +67,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from transnorm import _script_data as sd
-from transnorm._name_mask import glossary_names, mask_names
+from transnorm._name_mask import Masked, glossary_names, mask_names
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
@@ -76,6 +76,9 @@ UNDETERMINED = "und"
 # Masking applies only if at least this many letters, and this share of them, remain.
 _MASK_MIN_LETTERS = 10
 _MASK_MIN_SHARE = 0.4
+# A text whose letters are more than this share of known names (glossary, acronyms) gets its
+# confidence scaled by the share of the other letters.
+_KNOWN_NAMES_SHARE = 0.5
 _WORD_RE = re.compile(r"\w+")
 _CJK_SCRIPTS = ("HAN", "KANA", "HANGUL")
 
@@ -502,15 +505,23 @@ class LanguageDetector:
         if probs is None:  # no n-gram of these languages in the text
             return Detection(UNDETERMINED, 0.0)
         share = 1.0
-        masked, kept, total = self._masked(text)
-        if masked is not None and kept >= _MASK_MIN_LETTERS and kept >= _MASK_MIN_SHARE * total:
+        masked = self._masked(text)
+        if (
+            masked is not None
+            and masked.kept >= _MASK_MIN_LETTERS
+            and masked.kept >= _MASK_MIN_SHARE * masked.total
+        ):
             # The more confident of the two decides: masking hides the names that mislead, but
             # in German it also hides every noun, which the full text still has.
-            hidden = self._probabilities(masked, ld_langs)
+            hidden = self._probabilities(masked.text, ld_langs)
             if hidden is not None and max(hidden) > max(probs):
                 probs = hidden
-        elif masked is not None:  # mostly names: little evidence of the language around them
-            share = kept / total
+        elif masked is not None and masked.kept < _MASK_MIN_LETTERS:
+            # Nearly all names ("Lavrov meets Stoltenberg in Moscow"): the few words around them
+            # are little evidence of the language, and the confidence says so (min_confidence).
+            share = masked.kept / masked.total
+        elif masked is not None and masked.known > _KNOWN_NAMES_SHARE * masked.total:
+            share = 1 - masked.known / masked.total  # mostly known names and acronyms
         scores: Counter[str] = Counter()
         for ld, prob in zip(ld_langs, probs, strict=True):
             scores[_iso(ld)] += prob * (priors.get(_iso(ld), 1.0) if priors else 1.0)
@@ -536,13 +547,12 @@ class LanguageDetector:
             return None
         return list(detector.langprob)
 
-    def _masked(self, text: str) -> tuple[str | None, int, int]:
-        """``text`` with name-like tokens blanked (None if none), the letters kept, and in all."""
+    def _masked(self, text: str) -> Masked | None:
+        """``text`` with name-like tokens blanked, or None when masking is off or finds no name."""
         if not self._config.mask_names:
-            return None, 0, 0
-        names = glossary_names(self._config.name_glossaries)
-        masked, kept, total = mask_names(text, names, _script_of)
-        return (None if kept == total else masked), kept, total
+            return None
+        masked = mask_names(text, glossary_names(self._config.name_glossaries), _script_of)
+        return None if masked.kept == masked.total else masked
 
 
 def _script_of(ch: str) -> str | None:
