@@ -557,9 +557,24 @@ def test_document_language_as_prior_and_fallback(lang: str, text: str) -> None:
     assert detector.detect(text, priors={lang: 10.0}, fallback=lang).lang == lang
 
 
+@pytest.mark.xfail(
+    strict=True, reason="names the glossary does not know leave too few words, yet not under 10 letters"
+)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Alasdair Lamont von BBC\xa0Scotland in der Tony Macaroni Arena"),
+        ("pl", "Alasdair Lamont z BBC Scotland w Almondvale Park"),
+    ],
+)
+def test_known_gap_a_line_of_unknown_names(lang: str, text: str) -> None:
+    detector = LanguageDetector(DetectorConfig(min_confidence=0.6))
+    assert detector.detect(text, priors={lang: 10.0}, fallback=lang).lang == lang
+
+
 def test_the_prior_matters_on_short_sentences_and_not_on_clear_ones(detector: LanguageDetector) -> None:
     rows = _slice("short_sentences.tsv")
-    assert sum(detector.detect(text).lang != lang for lang, text in rows) >= 15
+    assert sum(detector.detect(text).lang != lang for lang, text in rows) >= 14
     clear = "Der Bundestag hat heute ein neues Gesetz beschlossen."
     assert detector.detect(clear, priors={"fr": 10.0}).lang == "de"
 
