@@ -1,6 +1,6 @@
 """Detect stage: deterministic language identification.
 
-Two steps, cheapest first:
+Two steps, cheapest first, then a third for short texts:
 
 1. **Script rules.** Letters are counted per Unicode script. A script written by one language
    decides alone (Hangul -> ko, Greek -> el, Thai -> th, Georgian -> ka ...); Han text is
@@ -32,6 +32,16 @@ different runs. This module never touches langdetect's global factory or its cla
 pins the seed on every ``Detector`` it creates (both backends copy the factory's seed into a
 new ``Detector``, and both accept it there), so the same input gives the same output in
 every run and process, whatever other code does to langdetect's globals.
+
+3. **Names, priors, fallback.** Names carry the n-grams of their own language ("Lavrov meets
+   Stoltenberg in Moscow" is Dutch to langdetect), so short texts are also judged with their
+   names masked (``_name_mask.py``: glossary spellings, capitalised words inside a sentence,
+   acronyms, mixed-script tokens); a text of little else than names gets a confidence that
+   says so. ``detect(text, priors=...)`` multiplies langdetect's probabilities by per-call
+   weights (the pipeline gives a segment its document's language), and below
+   ``DetectorConfig.min_confidence`` the answer is ``fallback`` (``Detection.unsure`` keeps
+   the detector's own). ``benchmarks/bench_detect_short.py`` measures headlines and short
+   sentences against plain langdetect.
 
 Codes are ISO 639-1. langdetect's ``zh-cn`` and ``zh-tw`` (simplified and traditional script
 profiles) both map to ``zh``: the script is not the language. Texts in scripts that no rule or
@@ -73,6 +83,8 @@ if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
 
 UNDETERMINED = "und"
+# Longer texts are not masked: their names are too few to mislead, and masking costs a second pass.
+_MASK_MAX_CHARS = 400
 # Masking applies only if at least this many letters, and this share of them, remain.
 _MASK_MIN_LETTERS = 10
 _MASK_MIN_SHARE = 0.4
@@ -141,8 +153,10 @@ class DetectorConfig:
     backend: which implementation of langdetect runs: ``"langdetect_rs"`` (Rust, 13-20x faster),
         ``"langdetect"`` (pure Python), or ``"auto"``: langdetect_rs if it is installed, else
         langdetect. The results are the same with either; the choice only changes speed.
-    mask_names: weigh the text with its name-like tokens blanked out equally with the full text
-        (``_name_mask.py``): names mislead the n-gram detector on short texts and headlines.
+    mask_names: on texts of up to 400 characters, also run langdetect on the text with its
+        name-like tokens blanked out (``_name_mask.py``) and keep the surer of the two answers:
+        names mislead the n-gram detector on headlines and short texts. A text that is nearly
+        all names gets a lower confidence instead (see ``min_confidence``).
     name_glossaries: glossaries (paths or bundled names, as ``NormaliseOptions.glossaries``)
         whose person and place spellings are masked even at the start of a sentence.
     min_confidence: a language answered with less confidence than this is replaced by
@@ -549,7 +563,7 @@ class LanguageDetector:
 
     def _masked(self, text: str) -> Masked | None:
         """``text`` with name-like tokens blanked, or None when masking is off or finds no name."""
-        if not self._config.mask_names:
+        if not self._config.mask_names or len(text) > _MASK_MAX_CHARS:
             return None
         masked = mask_names(text, glossary_names(self._config.name_glossaries), _script_of)
         return None if masked.kept == masked.total else masked
