@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -28,7 +29,9 @@ from pathlib import Path
 
 from transnorm.detect import UNDETERMINED, DetectorConfig, LanguageDetector
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED_DATA = Path(
+    os.environ.get("TRANSNORM_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 DATA = SHARED_DATA / "langid" / "ntrex128_lid_sample.tsv"
 NTREX = SHARED_DATA / "ntrex128"
 

@@ -698,3 +698,15 @@ def test_config_rejects_bad_detect_fallback_options(detect: dict[str, float], me
 
     with pytest.raises(ConfigError, match=message):
         config_from_dict({"detect": detect})
+
+
+def test_detect_command_shows_the_fallback_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from transnorm.cli import main
+
+    (tmp_path / "headline.txt").write_text(ISSUE_12["lavrov_en"], encoding="utf-8")
+    assert main(["detect", str(tmp_path / "headline.txt")]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["lang"] == "en"
+    assert "'nl'" in rec["warnings"][0] and "detect.fallback" in rec["warnings"][0]
