@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _data import ntrex_dir  # noqa: E402
 from transnorm import PipelineConfig, translit  # noqa: E402
 from transnorm.document import Document, Segment  # noqa: E402
 from transnorm.normalise import stage as stage_module  # noqa: E402
@@ -59,30 +60,6 @@ from transnorm.normalise.glossary import Entry  # noqa: E402
 from transnorm.normalise.matcher import SURNAME, load_matcher, split_name  # noqa: E402
 from transnorm.normalise.skeleton import translit_similarity  # noqa: E402
 from transnorm.normalise.stage import NormaliseStage  # noqa: E402
-
-try:  # the one data-finding helper of the benchmarks
-    from _data import ntrex_dir  # type: ignore[import-not-found]
-except ImportError:  # not merged into this branch yet: the same lookup, minimal
-    NTREX_FILES = {
-        "en": "newstest2019-src.eng.txt",
-        "ru": "newstest2019-ref.rus.txt",
-        "uk": "newstest2019-ref.ukr.txt",
-    }
-
-    def ntrex_dir(*langs: str) -> Path:
-        env = os.environ.get("TRANSNORM_BENCH_DATA")
-        roots = [Path(env)] if env else [ROOT / "benchmarks" / "data", ROOT.parent / "shared" / "data"]
-        needed = ["DOCUMENT_IDS.tsv", *(NTREX_FILES[lang] for lang in langs)]
-        for root in roots:
-            if all((root / "ntrex128" / n).is_file() for n in needed):
-                return root / "ntrex128"
-        looked = "\n".join(f"  {r / 'ntrex128'}" for r in roots)
-        sys.exit(
-            f"bench_anchor.py: NTREX-128 not found (need {', '.join(needed)}) in:\n{looked}\n"
-            "put it at benchmarks/data/ntrex128 or set TRANSNORM_BENCH_DATA to a folder holding ntrex128/ "
-            "(https://github.com/MicrosoftTranslator/NTREX)"
-        )
-
 
 METHODS = ("today", "glossary-only", "anchored")
 TARGET_RECALL, TARGET_PRECISION = 0.9, 0.95

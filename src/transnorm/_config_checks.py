@@ -27,6 +27,21 @@ def _at_least(minimum: int) -> Any:
     return check
 
 
+def _between(low: float, high: float) -> Any:
+    def check(value: float, where: str) -> float:
+        if not low <= value <= high:  # NaN fails too
+            raise ConfigError(f"{where}: must be between {low:g} and {high:g}, got {value!r}")
+        return value
+
+    return check
+
+
+def _positive(value: float, where: str) -> float:
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"{where}: must be a number > 0, got {value!r}")
+    return value
+
+
 def _one_of(*choices: str) -> Any:
     def check(value: str, where: str) -> str:
         if value not in choices:
@@ -169,6 +184,9 @@ CHECKS: dict[str, Any] = {
     "detect.max_chars": _at_least(1),
     "detect.segment_min_letters": _at_least(0),
     "detect.segment_max_chars": _at_least(1),
+    "detect.min_confidence": _between(0.0, 1.0),
+    "detect.fallback": _lang_or_empty,
+    "detect.segment_prior": _positive,
     "segment.max_chars": _at_least(20),
     "translate.engines": _engine_names,
     "translate.batch_size": _at_least(1),

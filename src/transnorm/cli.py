@@ -258,6 +258,8 @@ def _cmd_detect(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None)
                 "lang": doc.lang,
                 "confidence": round(doc.lang_confidence, 4),
             }
+            if doc.warnings:  # e.g. detect.fallback used below detect.min_confidence
+                rec["warnings"] = list(doc.warnings)
             if doc.errors:
                 failed += 1
                 rec["errors"] = [e.to_record() for e in doc.errors]

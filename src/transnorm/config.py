@@ -58,6 +58,15 @@ class DetectOptions:
     """Detect the language of every segment too (written to `segments[].lang`)."""
     segment_max_chars: int = 200
     """Only this many characters of a segment are used to detect its language (a long one is costly)."""
+    mask_names: bool = True
+    """Hide names (glossary spellings, capitalised words inside a sentence, acronyms) from the detector."""
+    min_confidence: float = 0.6
+    """A language detected with less confidence than this is replaced by `fallback` (with a warning)."""
+    fallback: str = "en"
+    """Language of a document detected below `min_confidence` (a segment's is its document's); "" = keep."""
+    segment_prior: float = 10.0
+    """Prior weight of the document's language when a segment is detected: it changes language only when
+    langdetect is this many times surer of another one."""
 
 
 @dataclass(frozen=True)

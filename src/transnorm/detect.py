@@ -1,6 +1,6 @@
 """Detect stage: deterministic language identification.
 
-Two steps, cheapest first:
+Two steps, cheapest first, then a third for short texts:
 
 1. **Script rules.** Letters are counted per Unicode script. A script written by one language
    decides alone (Hangul -> ko, Greek -> el, Thai -> th, Georgian -> ka ...); Han text is
@@ -32,6 +32,16 @@ different runs. This module never touches langdetect's global factory or its cla
 pins the seed on every ``Detector`` it creates (both backends copy the factory's seed into a
 new ``Detector``, and both accept it there), so the same input gives the same output in
 every run and process, whatever other code does to langdetect's globals.
+
+3. **Names, priors, fallback.** Names carry the n-grams of their own language ("Lavrov meets
+   Stoltenberg in Moscow" is Dutch to langdetect), so short texts are also judged with their
+   names masked (``_name_mask.py``: glossary spellings, capitalised words inside a sentence,
+   acronyms, mixed-script tokens); a text of little else than names gets a confidence that
+   says so. ``detect(text, priors=...)`` multiplies langdetect's probabilities by per-call
+   weights (the pipeline gives a segment its document's language), and below
+   ``DetectorConfig.min_confidence`` the answer is ``fallback`` (``Detection.unsure`` keeps
+   the detector's own). ``benchmarks/bench_detect_short.py`` measures headlines and short
+   sentences against plain langdetect.
 
 Codes are ISO 639-1. langdetect's ``zh-cn`` and ``zh-tw`` (simplified and traditional script
 profiles) both map to ``zh``: the script is not the language. Texts in scripts that no rule or
@@ -67,11 +77,20 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from transnorm import _script_data as sd
+from transnorm._name_mask import Masked, glossary_names, mask_names
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
 
 UNDETERMINED = "und"
+# Longer texts are not masked: their names are too few to mislead, and masking costs a second pass.
+_MASK_MAX_CHARS = 400
+# Masking applies only if at least this many letters, and this share of them, remain.
+_MASK_MIN_LETTERS = 10
+_MASK_MIN_SHARE = 0.4
+# A text whose letters are more than this share of known names (glossary, acronyms) gets its
+# confidence scaled by the share of the other letters.
+_KNOWN_NAMES_SHARE = 0.5
 _WORD_RE = re.compile(r"\w+")
 _CJK_SCRIPTS = ("HAN", "KANA", "HANGUL")
 
@@ -81,6 +100,7 @@ ERR_UNKNOWN_LANGUAGE = (
 )
 ERR_BAD_PRIOR = "DetectorConfig.priors[{code!r}] is {weight!r}; weights must be finite and >= 0."
 ERR_BAD_LIMIT = "DetectorConfig.{field} is {value!r}; it must be an integer >= {minimum}."
+ERR_BAD_CONFIDENCE = "DetectorConfig.min_confidence is {value!r}; it must be a number between 0 and 1."
 ERR_UNKNOWN_BACKEND = "DetectorConfig.backend is {backend!r}; use one of: {choices}."
 ERR_BACKEND_MISSING = (
     "DetectorConfig.backend is {backend!r}, but the package {package!r} is not installed. "
@@ -111,6 +131,8 @@ class Detection:
 
     lang: str
     confidence: float
+    unsure: str | None = None
+    """The detector's own answer when ``lang`` is a fallback it was not sure enough of, else None."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +153,15 @@ class DetectorConfig:
     backend: which implementation of langdetect runs: ``"langdetect_rs"`` (Rust, 13-20x faster),
         ``"langdetect"`` (pure Python), or ``"auto"``: langdetect_rs if it is installed, else
         langdetect. The results are the same with either; the choice only changes speed.
+    mask_names: on texts of up to 400 characters, also run langdetect on the text with its
+        name-like tokens blanked out (``_name_mask.py``) and keep the surer of the two answers:
+        names mislead the n-gram detector on headlines and short texts. A text that is nearly
+        all names gets a lower confidence instead (see ``min_confidence``).
+    name_glossaries: glossaries (paths or bundled names, as ``NormaliseOptions.glossaries``)
+        whose person and place spellings are masked even at the start of a sentence.
+    min_confidence: a language answered with less confidence than this is replaced by
+        ``fallback`` (``Detection.unsure`` keeps the detector's own answer). ``"und"`` stays.
+    fallback: the language answered below ``min_confidence``; None keeps the detector's answer.
     """
 
     seed: int = 0
@@ -139,6 +170,10 @@ class DetectorConfig:
     priors: Mapping[str, float] | None = None
     max_chars: int = 10000
     backend: str = "auto"
+    mask_names: bool = True
+    name_glossaries: tuple[str, ...] = ("bundled",)
+    min_confidence: float = 0.0
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -437,8 +472,27 @@ class LanguageDetector:
         """ISO codes this detector can answer (besides ``"und"``), after ``allowed``/``priors``."""
         return frozenset(k for k, w in self._weight.items() if w > 0)
 
-    def detect(self, text: str) -> Detection:
-        """The language of ``text`` (``"und"`` with confidence 0.0 when it cannot tell)."""
+    def detect(
+        self, text: str, *, priors: Mapping[str, float] | None = None, fallback: str | None = None
+    ) -> Detection:
+        """The language of ``text`` (``"und"`` with confidence 0.0 when it cannot tell).
+
+        ``priors`` (ISO code -> weight, others 1.0) multiply langdetect's probabilities before
+        the answer is chosen: a segment's detection with ``{doc_lang: 10}`` leaves the
+        document's language only when langdetect is over 10 times as sure of another one.
+        ``fallback`` overrides ``DetectorConfig.fallback`` for this call.
+        """
+        found = self._detect(text, priors)
+        fallback = fallback or self._config.fallback
+        if (
+            fallback
+            and found.lang not in (UNDETERMINED, fallback)
+            and found.confidence < self._config.min_confidence
+        ):
+            return Detection(fallback, found.confidence, unsure=found.lang)
+        return found
+
+    def _detect(self, text: str, priors: Mapping[str, float] | None) -> Detection:
         if not isinstance(text, str):
             raise TypeError(f"LanguageDetector.detect takes a str, not {type(text).__name__}.")
         text = text[: self._config.max_chars]
@@ -451,16 +505,48 @@ class LanguageDetector:
             return Detection(UNDETERMINED, 0.0)
         if len(candidates) == 1:  # the script, its letters or `allowed` leave one language
             return Detection(candidates[0], _script_share(letters, script))
-        return self._langdetect(text, candidates)
+        return self._langdetect(text, candidates, priors)
 
     def detect_many(self, texts: Sequence[str]) -> list[Detection]:
         """``detect`` for each text, in order."""
         return [self.detect(text) for text in texts]
 
-    def _langdetect(self, text: str, candidates: list[str]) -> Detection:
+    def _langdetect(self, text: str, candidates: list[str], priors: Mapping[str, float] | None) -> Detection:
         ld_langs = tuple(sorted(ld for iso in candidates for ld in self._ld_of_iso.get(iso, ())))
         if not ld_langs:
             return Detection(UNDETERMINED, 0.0)
+        probs = self._probabilities(text, ld_langs)
+        if probs is None:  # no n-gram of these languages in the text
+            return Detection(UNDETERMINED, 0.0)
+        share = 1.0
+        masked = self._masked(text)
+        if (
+            masked is not None
+            and masked.kept >= _MASK_MIN_LETTERS
+            and masked.kept >= _MASK_MIN_SHARE * masked.total
+        ):
+            # The more confident of the two decides: masking hides the names that mislead, but
+            # in German it also hides every noun, which the full text still has.
+            hidden = self._probabilities(masked.text, ld_langs)
+            if hidden is not None and max(hidden) > max(probs):
+                probs = hidden
+        elif masked is not None and masked.kept < _MASK_MIN_LETTERS:
+            # Nearly all names ("Lavrov meets Stoltenberg in Moscow"): the few words around them
+            # are little evidence of the language, and the confidence says so (min_confidence).
+            share = masked.kept / masked.total
+        elif masked is not None and masked.known > _KNOWN_NAMES_SHARE * masked.total:
+            share = 1 - masked.known / masked.total  # mostly known names and acronyms
+        scores: Counter[str] = Counter()
+        for ld, prob in zip(ld_langs, probs, strict=True):
+            scores[_iso(ld)] += prob * (priors.get(_iso(ld), 1.0) if priors else 1.0)
+        mass = sum(scores.values())
+        if mass <= 0:
+            return Detection(UNDETERMINED, 0.0)
+        lang = max(sorted(scores), key=scores.__getitem__)
+        return Detection(lang, min(1.0, share * scores[lang] / mass))
+
+    def _probabilities(self, text: str, ld_langs: tuple[str, ...]) -> list[float] | None:
+        """langdetect's probability of each of ``ld_langs`` for ``text``; None without n-grams."""
         profiles = _PROFILES[self._backend]
         detector = profiles.factory(ld_langs).create()
         # Both backends copy the factory's (class-level, global) seed at creation; pin ours.
@@ -470,16 +556,22 @@ class LanguageDetector:
             detector.set_prior_map({ld: self._weight[_iso(ld)] for ld in ld_langs})
         detector.append(text)
         try:
-            ranked = detector.get_probabilities()
-        except profiles.error():  # no n-gram of these languages in the text
-            return Detection(UNDETERMINED, 0.0)
-        scores: Counter[str] = Counter()
-        for item in ranked:
-            scores[_iso(item.lang)] += item.prob
-        if not scores:
-            return Detection(UNDETERMINED, 0.0)
-        lang = max(sorted(scores), key=scores.__getitem__)
-        return Detection(lang, min(1.0, scores[lang]))
+            detector.get_probabilities()
+        except profiles.error():
+            return None
+        return list(detector.langprob)
+
+    def _masked(self, text: str) -> Masked | None:
+        """``text`` with name-like tokens blanked, or None when masking is off or finds no name."""
+        if not self._config.mask_names or len(text) > _MASK_MAX_CHARS:
+            return None
+        masked = mask_names(text, glossary_names(self._config.name_glossaries), _script_of)
+        return None if masked.kept == masked.total else masked
+
+
+def _script_of(ch: str) -> str | None:
+    letter = _letter_of(ch)
+    return letter[0] if letter else None
 
 
 def _script_share(letters: _Letters, script: str) -> float:
@@ -498,6 +590,10 @@ def _check_config(config: DetectorConfig, known: frozenset[str]) -> None:
         unknown = sorted(set(codes) - known)
         if unknown:
             raise ValueError(ERR_UNKNOWN_LANGUAGE.format(field=field, codes=", ".join(unknown)))
+    if not isinstance(config.min_confidence, (int, float)) or not 0 <= config.min_confidence <= 1:
+        raise ValueError(ERR_BAD_CONFIDENCE.format(value=config.min_confidence))
+    if config.fallback is not None and config.fallback not in known:
+        raise ValueError(ERR_UNKNOWN_LANGUAGE.format(field="fallback", codes=config.fallback))
     for code, weight in (config.priors or {}).items():
         if not isinstance(weight, (int, float)) or not 0 <= weight < float("inf"):
             raise ValueError(ERR_BAD_PRIOR.format(code=code, weight=weight))

@@ -53,6 +53,10 @@ class Resources:
                     allowed=opts.allowed,
                     priors=dict(opts.priors) or None,
                     max_chars=opts.max_chars,
+                    mask_names=opts.mask_names,
+                    name_glossaries=tuple(self.config.normalise.glossaries),
+                    min_confidence=opts.min_confidence,
+                    fallback=opts.fallback or None,
                 )
             )
         except (ValueError, ImportError) as exc:  # e.g. `allowed` names a language it cannot tell
@@ -60,7 +64,12 @@ class Resources:
 
 
 class DetectStage:
-    """Label each document with its language and the detector's confidence."""
+    """Label each document with its language and the detector's confidence.
+
+    Below `detect.min_confidence` the document gets `detect.fallback` instead, and a warning that
+    names the detector's own guess: a headline of names is translated (or passed through) rather
+    than failing on a language no engine covers.
+    """
 
     name = "detect"
 
@@ -76,11 +85,21 @@ class DetectStage:
             return doc
         found = self.resources.detector.detect(doc.text)
         doc.lang, doc.lang_confidence = found.lang, found.confidence
+        if found.unsure:
+            doc.warnings.append(
+                f"language detection unsure: {found.unsure!r} at confidence {found.confidence:.2f}, below "
+                f"detect.min_confidence; using detect.fallback {found.lang!r} (pass --from to set it)"
+            )
         return doc
 
 
 class SegmentStage:
-    """Split each document into sentences with offsets, and label each sentence's language."""
+    """Split each document into sentences with offsets, and label each sentence's language.
+
+    The document's language is the prior of its segments (`detect.segment_prior`) and their fallback
+    below `detect.min_confidence`: a short sentence of an English article stays English unless the
+    detector is clearly surer of another language.
+    """
 
     name = "segment"
 
@@ -113,7 +132,12 @@ class SegmentStage:
             if forced or not opts.per_segment or letters < opts.segment_min_letters:
                 seg.lang, seg.lang_confidence = doc.lang, doc.lang_confidence
             else:
-                found = self.resources.detector.detect(seg.source[: opts.segment_max_chars])
+                known = doc.lang != UNDETERMINED
+                found = self.resources.detector.detect(
+                    seg.source[: opts.segment_max_chars],
+                    priors={doc.lang: opts.segment_prior} if known else None,
+                    fallback=doc.lang if known else None,
+                )
                 seg.lang, seg.lang_confidence = found.lang, found.confidence
 
 

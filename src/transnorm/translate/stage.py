@@ -184,8 +184,16 @@ class TranslateStage:
             try:
                 engine_name = self.route(source, self.target)
             except EngineError as exc:
-                doc.add_error(STAGE, exc.code, str(exc), fatal=False)
-                return
+                if doc_source != self.target:
+                    doc.add_error(STAGE, exc.code, str(exc), fatal=False)
+                    return
+                # The document is in the target language: a segment detected as another one that no
+                # engine covers is kept as it is, so that it is still written and normalised.
+                doc.warnings.append(
+                    f"segment {seg.index} was detected as {source!r} but is kept untranslated as the "
+                    f"document's language {doc_source!r}: {exc} ({exc.code})"
+                )
+                source, engine_name = doc_source, "passthrough"
             limit = self.engine(engine_name).max_input_chars(source, self.target)
             pieces = split_long_text(seg.source, limit) if limit else [seg.source]
             self.stats["segments"] += 1
