@@ -198,6 +198,15 @@ class NearVariantIndex:
                 self.given_forms[idx].add(translit_form(form))
                 self.given_keys[idx].add(skeleton(form))
 
+    def may_suggest(self, word: str) -> bool:
+        """A cheap pre-filter of `suggest`: some reading of `word` shares a skeleton with a glossary form.
+
+        `check-names` keeps only such words of each document until the whole corpus is read, so its
+        memory does not grow with every capitalised word of every document.
+        """
+        folded = fold_text(word)
+        return any(skeleton(base) in self.by_key for base, _, _ in self._readings(word, folded))
+
     def suggest(
         self,
         word: str,

@@ -1,0 +1,217 @@
+"""What one document says about people's names: the map step of `check-names`.
+
+`NameCollector(matcher_for, side=..., lang=...)` is built once; calling it on a `Document` returns a
+`DocNames`: the spellings of glossary entities and of discovered names it uses (`cluster.Spelling`,
+counted for this document only), plus what the near-variant suggestions need. It is a pure function
+of the document, so the local run and the Ray run (`raydata.check_names_dataset`) map documents the
+same way and only the reduction (adding spellings up, clustering) happens once.
+
+Which text is read (`side`): for a record that carries translations (output of `run` or `align`),
+the targets (`target`, the default), the sources (`source`) or both; a plain document is its text.
+The language of a text is `lang` when given, else the record's target language (target side) or the
+segment's, then the document's, language (source side).
+
+Source anchoring: in a segment that has both sides, each target name is tied to the source name it
+renders (the source mention in the same segment whose romanised surname is closest, with
+`translit_similarity` >= 0.5). The source surname without its case ending (Тинькова, Тинькову ->
+тиньков) becomes one of the spelling's `sources`: the same source name means the same person across
+documents and systems, even when an MT system wrote Tinkou.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from transnorm.document import UNDETERMINED, Document
+from transnorm.normalise.cluster import Spelling
+from transnorm.normalise.fold import fold_text
+from transnorm.normalise.matcher import NAME, SURNAME, GlossaryMatcher, Mention, split_name
+from transnorm.normalise.mentions import MentionFinder, NameMention, link_surnames, role_of
+from transnorm.normalise.near import WORD_RE, candidates
+from transnorm.normalise.skeleton import romanise, translit_similarity
+
+SIDES = ("target", "source", "both")
+ANCHOR_MIN = 0.5
+ERR_SIDE = "side must be one of {choices}, got {side!r}"
+# Case endings of Russian, Ukrainian and Belarusian nouns and adjectives, longest first: the source
+# key of a surname is its stem (Зеленского, Зеленский -> зеленск; Тинькова -> тиньков).
+_CYRILLIC_ENDING = re.compile(
+    r"(?:ого|ому|ыми|ими|ая|ую|ой|ою|ей|ею|ий|ый|ым|им|ом|ем|ові|ої|ій|ім|а|я|у|ю|е|є|ы|и|і|ь|й)$"
+)
+
+
+@dataclass
+class DocNames:
+    """The names of one document: spellings (this document's counts) and near-variant material."""
+
+    id: str
+    spellings: list[Spelling] = field(default_factory=list)
+    near: list[tuple[str | None, dict[str, set[str]], set[int]]] = field(default_factory=list)
+    lower: set[str] = field(default_factory=set)
+    signature: str | None = None
+
+
+def source_key(surname: str) -> str:
+    """The stem of a source-side surname: the same for all its case forms (Тинькова -> тиньков)."""
+    low = fold_text(surname).replace(" ", "")
+    if not re.search("[\u0400-\u04ff]", low):
+        return low
+    stem = _CYRILLIC_ENDING.sub("", low)
+    return stem if len(stem) >= 3 else low
+
+
+class NameCollector:
+    """Maps a document to its `DocNames` (see the module docstring)."""
+
+    def __init__(
+        self,
+        matcher_for: Callable[[str | None], GlossaryMatcher],
+        *,
+        side: str = "target",
+        lang: str | None = None,
+        near: bool = True,
+    ) -> None:
+        if side not in SIDES:
+            raise ValueError(ERR_SIDE.format(choices=", ".join(SIDES), side=side))
+        self.matcher_for = matcher_for
+        self.side = side
+        self.lang = lang
+        self.near = near
+        self.finder = MentionFinder()
+
+    def texts(self, doc: Document) -> list[tuple[str, str | None, str | None]]:
+        """(text, its language, the source text it translates or None) for each text read in `doc`."""
+        translated = any(seg.target for seg in doc.segments)
+        if not translated:
+            lang = self.lang or (None if doc.lang == UNDETERMINED else doc.lang)
+            if doc.segments and not doc.text:
+                return [(seg.source, lang, None) for seg in doc.segments if seg.source]
+            return [(doc.text, lang, None)]
+        out: list[tuple[str, str | None, str | None]] = []
+        if self.side in ("target", "both"):
+            lang = self.lang or doc.target_lang
+            out += [(seg.target, lang, seg.source or None) for seg in doc.segments if seg.target]
+        if self.side in ("source", "both"):
+            for seg in doc.segments:
+                if seg.source:
+                    seg_lang = seg.lang if seg.lang != UNDETERMINED else doc.lang
+                    out.append(
+                        (seg.source, self.lang or (None if seg_lang == UNDETERMINED else seg_lang), None)
+                    )
+        return out
+
+    def __call__(self, doc: Document) -> DocNames:
+        result = DocNames(doc.id)
+        by_lang: dict[str | None, list[tuple[str, str | None]]] = defaultdict(list)
+        for text, lang, source in self.texts(doc):
+            by_lang[lang].append((text, source))
+        spellings: dict[tuple[str, str], Spelling] = {}
+        for lang, items in by_lang.items():
+            matcher = self.matcher_for(lang)
+            result.signature = matcher.signature
+            texts = [t for t, _ in items]
+            found = [matcher.find(t) for t in texts]
+            chosen_all = matcher.resolve(found)
+            named: list[tuple[list[NameMention], list[str | None], str | None]] = []
+            for (text, source), _mentions, chosen in zip(items, found, chosen_all, strict=True):
+                covered = [False] * (len(text) + 1)
+                for m, _ in chosen:
+                    for i in range(m.given_start if m.given_start >= 0 else m.start, m.end):
+                        covered[i] = True
+                glossary = [_from_glossary(text, m, matcher.entries[idx].id) for m, idx in chosen]
+                discovered = [
+                    n for n in self.finder.find(text) if not covered[n.start] and not covered[n.end - 1]
+                ]
+                names = sorted([g for g, _ in glossary] + discovered, key=lambda n: n.start)
+                entity_of = {g.start: e for g, e in glossary}
+                named.append((names, [entity_of.get(n.start) for n in names], source))
+                if self.near:
+                    words: dict[str, set[str]] = defaultdict(set)
+                    for word, before in candidates(text, covered):
+                        words[word].add(before)
+                    result.near.append((lang, words, {idx for _, idx in chosen}))
+                    result.lower.update(fold_text(w) for w in WORD_RE.findall(text) if w.islower())
+            self._count(doc.id, named, spellings)
+        result.spellings = list(spellings.values())
+        return result
+
+    def _count(
+        self,
+        doc_id: str,
+        named: list[tuple[list[NameMention], list[str | None], str | None]],
+        spellings: dict[tuple[str, str], Spelling],
+    ) -> None:
+        flat = [(n, e) for names, entities, _ in named for n, e in zip(names, entities, strict=True)]
+        links = link_surnames([n for n, _ in flat])
+        anchors = self._anchors(named)
+        for k, (name, entity) in enumerate(flat):
+            key = (name.text, entity or "")
+            s = spellings.get(key)
+            if s is None:
+                s = spellings[key] = Spelling(name.text, name.given, name.surname, entity)
+            s.docs[doc_id] += 1
+            if name.role:
+                s.roles[name.role] += 1
+            if k in links:
+                s.links[flat[links[k]][0].text] += 1
+            anchor = anchors.get(k)
+            if anchor is not None:
+                s.sources[source_key(anchor.surname)] += 1
+                if anchor.given:
+                    s.natives[anchor.text] += 1
+
+    def _anchors(
+        self, named: list[tuple[list[NameMention], list[str | None], str | None]]
+    ) -> dict[int, NameMention]:
+        """For each name (flat index) in a translated segment, the source mention it renders."""
+        out: dict[int, NameMention] = {}
+        k = 0
+        for names, _, source in named:
+            if source and names:
+                src = self.finder.find(source)
+                for offset, name in enumerate(names):
+                    best, best_score = None, ANCHOR_MIN
+                    target = romanise(name.surname)
+                    for s in src:
+                        score = translit_similarity(romanise(_stem_for_compare(s.surname)), target)
+                        score = max(score, translit_similarity(romanise(s.surname), target))
+                        if score >= best_score:
+                            best, best_score = s, score
+                    if best is not None:
+                        out[k + offset] = best
+            k += len(names)
+        return out
+
+
+def _stem_for_compare(surname: str) -> str:
+    low = surname.lower()
+    stem = _CYRILLIC_ENDING.sub("", low)
+    return stem if len(stem) >= 3 else low
+
+
+def _from_glossary(text: str, mention: Mention, entity: str) -> tuple[NameMention, str]:
+    """A glossary mention as a `NameMention` (spelling without case endings) and its entity id."""
+    start = mention.given_start if mention.given_start >= 0 else mention.start
+    role = ""
+    before = re.search(r"([^\W\d_]+)[ \u00a0,.]*$", text[max(0, start - 30) : start])
+    if before is not None:
+        role = role_of(before.group(1))
+    if mention.given_start >= 0:
+        given = text[mention.given_start : mention.given_stem_end]
+        surname = text[mention.start : mention.stem_end]
+    else:
+        written = text[mention.start : mention.stem_end]
+        if mention.kind in (SURNAME, NAME):
+            given, surname = "", written
+        else:
+            given, surname = split_name(written)
+    return NameMention(start, mention.end, given, surname, role), entity
+
+
+def spelling_rows(names: DocNames) -> list[dict[str, Any]]:
+    """The spellings of one document as JSON-able rows (for Ray)."""
+    return [s.to_row() for s in names.spellings]
