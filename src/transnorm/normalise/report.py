@@ -179,7 +179,12 @@ def _assemble(
     used_ids = set(by_id)
     for person in people:
         entry = by_id.get(person.entity) if person.entity else None
-        canonical = entry.canonical_for(matcher.lang) if entry else proposed_canonical(person, lang, scheme)
+        natives = [n for n, _ in person.natives().most_common()]
+        if entry:
+            canonical = entry.canonical_for(matcher.lang)
+        else:
+            canonical, native = proposed_canonical(person, lang, scheme)
+            natives = [native, *(n for n in natives if n != native)] if native else natives
         entity_id = entry.id if entry else _slug(canonical, used_ids)
         canon_forms = {canonical, split_name(canonical)[1]}
         spellings = [
@@ -194,9 +199,11 @@ def _assemble(
         docs_multi = []
         for doc_id in sorted({d for s in person.spellings for d in s.docs}):
             used = [s for s in person.spellings if doc_id in s.docs]
-            surnames = _case_key(s.surname for s in used)
-            fulls = _case_key(s.text for s in used if s.given)
-            if len(surnames) > 1 or len(fulls) > 1:
+            if any(
+                len(_case_key(s.surname for s in same)) > 1
+                or len(_case_key(s.text for s in same if s.given)) > 1
+                for same in _by_script(used)
+            ):
                 docs_multi.append(doc_id)
                 inconsistent.append(
                     {"document": doc_id, "entity": entity_id, "spellings": sorted(s.text for s in used)}
@@ -211,12 +218,16 @@ def _assemble(
                 "confidence": person.confidence,
                 "mentions": sum(sp["count"] for sp in spellings),
                 "spellings": spellings,
-                "native": [n for n, _ in person.natives().most_common()],
+                "native": natives,
                 "roles": sorted(person.roles()),
                 "inconsistent_documents": docs_multi,
             }
         )
-    suggestions = sorted(near.values(), key=lambda r: (-r["score"], -r["count"], r["text"]))
+    clustered = {(s["text"], e["id"]) for e in entities for s in e["spellings"]}
+    suggestions = sorted(
+        (r for r in near.values() if (r["text"], r["entity"]) not in clustered),
+        key=lambda r: (-r["score"], -r["count"], r["text"]),
+    )
     inconsistent.sort(key=lambda r: (r["document"], r["entity"]))
     return {
         "glossary": signature or matcher.signature,
@@ -226,6 +237,17 @@ def _assemble(
         "source_names": _source_names(people, entities),
         "near_variants": suggestions,
     }
+
+
+def _by_script(spellings: list[Spelling]) -> list[list[Spelling]]:
+    """Spellings grouped by script: a Cyrillic source and its Latin translation are not two spellings."""
+    groups: dict[bool, list[Spelling]] = {}
+    for s in spellings:
+        groups.setdefault(bool(_CYRILLIC.search(s.text)), []).append(s)
+    return list(groups.values())
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def _source_names(people: list[Person], entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -271,15 +293,17 @@ def scheme_for(lang: str | None, scheme: str = "auto") -> str:
     return _PRESS_SCHEMES.get(lang or "en", "wikipedia")
 
 
-def proposed_canonical(person: Person, lang: str | None, scheme: str = "auto") -> str:
+def proposed_canonical(person: Person, lang: str | None, scheme: str = "auto") -> tuple[str, str | None]:
     """The scheme applied to the person's native name when one is known, else the majority spelling.
+
+    Returns the spelling and the native form it was made from (None for the majority spelling).
 
     Of the native forms seen (a source may write the name in any case), the one whose transliteration
     is closest to the majority spelling is taken: the nominative, in practice.
     """
     fulls = [s for s in person.spellings if s.given] or person.spellings
     majority = max(fulls, key=lambda s: (s.count, s.text)).text
-    best, best_score = None, -1.0
+    best, best_native, best_score = None, None, -1.0
     for native, count in sorted(person.natives().items()):
         if not re.search("[\u0400-\u04ff]", native):
             continue
@@ -287,8 +311,8 @@ def proposed_canonical(person: Person, lang: str | None, scheme: str = "auto") -
         written = transliterate(native, scheme_for(lang, scheme), source_lang=source_lang)
         score = translit_similarity(written, majority) + count * 1e-6
         if score > best_score:
-            best, best_score = written, score
-    return best or majority
+            best, best_native, best_score = written, native, score
+    return (best, best_native) if best else (majority, None)
 
 
 def _slug(text: str, used: set[str]) -> str:
@@ -316,13 +340,24 @@ def to_text(report: dict[str, Any]) -> str:
         spelled = ", ".join(
             f"{s['text']}{'*' if s['canonical'] else ''}: {s['count']}" for s in e["spellings"]
         )
-        lines.append(f"  {e['id']} ({e['canonical']}): {spelled}")
+        origin = (
+            "" if e.get("in_glossary", True) else f" [discovered, confidence {e.get('confidence', 1.0):.2f}]"
+        )
+        lines.append(f"  {e['id']} ({e['canonical']}){origin}: {spelled}")
     lines += ["", "Documents with more than one spelling of one entity:"]
     lines += [
         f"  {r['document']}: {r['entity']}: {' / '.join(r['spellings'])}"
         for r in report["inconsistent_documents"]
     ]
     if not report["inconsistent_documents"]:
+        lines.append("  none")
+    lines += ["", "Source names rendered more than one way:"]
+    lines += [
+        f"  {r['source']} ({r['entity']}): "
+        + ", ".join(f"{x['text']}: {x['count']}" for x in r["renderings"])
+        for r in report.get("source_names", [])
+    ]
+    if not report.get("source_names"):
         lines.append("  none")
     lines += ["", "Unknown near-variants (review; never rewritten):"]
     lines += [
@@ -338,7 +373,8 @@ def to_text(report: dict[str, Any]) -> str:
 def to_html(report: dict[str, Any]) -> str:
     esc = html.escape
     rows = "".join(
-        f"<tr><td>{esc(e['id'])}</td><td>{esc(e['canonical'])}</td><td>"
+        f"<tr><td>{esc(e['id'])}{'' if e.get('in_glossary', True) else ' (discovered)'}</td>"
+        f"<td>{esc(e['canonical'])}</td><td>"
         + ", ".join(
             f'<span class="{"canon" if s["canonical"] else "variant"}">{esc(s["text"])}</span> ({s["count"]})'
             for s in e["spellings"]
