@@ -2,7 +2,7 @@
 
 Input: `Spelling`s, one per written form of a name ("Oleg Tinkou", "Tinkou"), each with its counts per
 document, the roles written before it, the source names it renders (`sources`) and, for a surname
-written alone, the full names of its documents it belongs to (`links`). Output: `Person`s.
+written alone, the full name its document ties it to (`tied`). Output: `Person`s.
 
 1. Blocking. Every full name gets the transliteration skeleton of its surname (`skeleton.py`), the
    skeletons one class shorter (a dropped or slipped letter: Tinkou/Tinkov, Kharlamova/Harlamova) and
@@ -51,39 +51,40 @@ class Spelling:
     given: str
     surname: str
     entity: str | None = None
+    tied: str = ""  # a surname written alone: the full spelling its documents tie it to ("" if none)
     docs: Counter[str] = field(default_factory=Counter)
     roles: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
     natives: Counter[str] = field(default_factory=Counter)
-    links: Counter[str] = field(default_factory=Counter)
 
     @property
-    def key(self) -> tuple[str, str]:
-        return self.text, self.entity or ""
+    def key(self) -> tuple[str, str, str]:
+        return self.text, self.entity or "", self.tied
 
     @property
     def count(self) -> int:
         return sum(self.docs.values())
 
     def merge(self, other: Spelling) -> None:
-        for name in ("docs", "roles", "sources", "natives", "links"):
+        for name in _COUNTERS:
             getattr(self, name).update(getattr(other, name))
 
     def to_row(self) -> dict[str, Any]:
         """A JSON-able form (for Ray rows): counters as sorted [key, count] pairs."""
         row: dict[str, Any] = {"text": self.text, "given": self.given, "surname": self.surname}
         row["entity"] = self.entity or ""
-        for name in ("docs", "roles", "sources", "natives", "links"):
+        row["tied"] = self.tied
+        for name in _COUNTERS:
             row[name] = sorted(getattr(self, name).items())
         return row
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Spelling:
-        counters = {
-            name: Counter(dict(map(tuple, row[name])))
-            for name in ("docs", "roles", "sources", "natives", "links")
-        }
-        return cls(row["text"], row["given"], row["surname"], row["entity"] or None, **counters)
+        counters = {name: Counter({k: int(n) for k, n in row[name]}) for name in _COUNTERS}
+        return cls(row["text"], row["given"], row["surname"], row["entity"] or None, row["tied"], **counters)
+
+
+_COUNTERS = ("docs", "roles", "sources", "natives")
 
 
 @dataclass
@@ -347,12 +348,8 @@ def _attach_alone(
                 people[root] = Person([], s.entity)
             people[root].spellings.append(s)
             continue
-        linked = [(n, t) for t, n in s.links.items() if t in root_of_text]
-        if linked:
-            votes: Counter[Any] = Counter()
-            for n, t in linked:
-                votes[root_of_text[t]] += n
-            people[max(votes, key=lambda r: (votes[r], str(r)))].spellings.append(s)
+        if s.tied in root_of_text:
+            people[root_of_text[s.tied]].spellings.append(s)
             continue
         gender = name_gender(s.surname)
         fits = [
@@ -362,7 +359,7 @@ def _attach_alone(
             person = people[fits[0]]
             person.spellings.append(s)
             person.confidence = min(person.confidence, _ORPHAN_CONFIDENCE)
-        elif s.sources or any(r not in data.NEUTRAL_ROLES for r in s.roles) or s.roles:
+        elif s.sources or s.roles:  # titled (Mr Tinkou) or rendering a source name: a person of its own
             orphans.append(s)
     _orphan_people(orphans, people)
 

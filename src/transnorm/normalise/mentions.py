@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from transnorm.normalise import _people_data as data
 from transnorm.normalise.fold import fold_text
 from transnorm.normalise.skeleton import name_gender, similarity, translit_form, translit_similarity
+
+_fold = lru_cache(maxsize=200_000)(fold_text)
 
 
 @cache
@@ -126,18 +128,23 @@ def given_name(word: str) -> GivenName | None:
     return given_names().get(translit_form(word))
 
 
+@lru_cache(maxsize=100_000)
 def role_of(word: str) -> str:
     """The role class of a title word ("clergy" for Fr., Father, priest), or ""."""
-    folded = fold_text(word).rstrip(".").replace(" ", "-")
+    folded = _fold(word).rstrip(".").replace(" ", "-")
     if folded in data.ROLE_OF:
         return data.ROLE_OF[folded]
     last = folded.rsplit("-", 1)[-1]
     if last != folded and last in data.ROLE_OF:
         return data.ROLE_OF[last]  # Kreml-Sprecher, vice-president
-    for title, role in data.ROLE_OF.items():
-        if len(title) >= 6 and folded.endswith(title):
-            return role  # Außenminister, Vizepräsident
+    if folded.endswith(_LONG_TITLES):
+        for title in _LONG_TITLES:
+            if folded.endswith(title):
+                return data.ROLE_OF[title]  # Außenminister, Vizepräsident
     return ""
+
+
+_LONG_TITLES = tuple(sorted((t for t in data.ROLE_OF if len(t) >= 6), key=len, reverse=True))
 
 
 def strip_possessive(word: str) -> str:
@@ -176,14 +183,14 @@ class MentionFinder:
         lower: set[str] | None = None
         out: list[NameMention] = []
         for m in self._re.finditer(text):
-            tokens = [t for t in re.split(r"[ \u00a0]+", m.group()) if t]
+            tokens = m.group().split()
             start = m.start()
             initial = bool(_SENTENCE_START.search(text, max(0, start - 12), start))
-            while tokens and fold_text(tokens[0]).rstrip(".") in data.NOT_NAMES and not role_of(tokens[0]):
+            while tokens and _fold(tokens[0]).rstrip(".") in data.NOT_NAMES and not role_of(tokens[0]):
                 if len(tokens) == 1:
                     break
                 start, tokens, initial = _offset(text, start, tokens, 1), tokens[1:], False
-            if fold_text(tokens[0]) in data.NOT_NAMES:
+            if _fold(tokens[0]) in data.NOT_NAMES:
                 continue
             if initial and len(tokens) == 1:
                 if lower is None:
@@ -209,16 +216,16 @@ class MentionFinder:
             start = _offset(text, start, tokens, cut + 1)
             tokens = tokens[cut + 1 :]
             initial = False
-        folded = [fold_text(t).rstrip(".") for t in tokens]
+        folded = [_fold(t).rstrip(".") for t in tokens]
         if any(f in data.ORGANISATION_WORDS for f in folded) or role_of(tokens[-1]):
             return None
         if any(len(t) > 1 and t.isupper() and not t.endswith(".") for t in tokens):
             return None  # an acronym: NATO Secretary, TASS
-        words = [t for t in tokens if fold_text(t) not in _PARTICLE_SET]
+        words = [t for t in tokens if _fold(t) not in _PARTICLE_SET]
         surname = strip_possessive(tokens[-1])
         particles = []
         i = len(tokens) - 2
-        while i >= 0 and fold_text(tokens[i]) in _PARTICLE_SET:
+        while i >= 0 and _fold(tokens[i]) in _PARTICLE_SET:
             particles.insert(0, tokens[i])
             i -= 1
         if particles:
@@ -244,7 +251,7 @@ _PARTICLE_SET = frozenset(_PARTICLES.split("|"))
 
 
 def _patronymic(token: str) -> bool:
-    low = fold_text(token)
+    low = _fold(token)
     return len(low) > 6 and low.endswith(data.PATRONYMIC_ENDINGS)
 
 
@@ -260,6 +267,11 @@ def name_similarity(a: str, b: str) -> float:
     """How alike two surnames are: conventions undone (Dziuba/Dzyuba 1.0) or letters alone (Tinkou/Tinkov 0.83)."""
     if a == b:
         return 1.0
+    return _name_similarity(a, b) if a < b else _name_similarity(b, a)
+
+
+@lru_cache(maxsize=500_000)
+def _name_similarity(a: str, b: str) -> float:
     return max(translit_similarity(a, b), similarity(a, b))
 
 

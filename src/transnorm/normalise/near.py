@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from transnorm.normalise import inflection
 from transnorm.normalise.fold import fold_text
@@ -322,28 +323,41 @@ def candidates(text: str, covered: list[bool]) -> list[tuple[str, str]]:
     A candidate is capitalised, has 4 letters or more, is not covered by a glossary mention, is
     not written after an article, and is not followed by another capitalised word (then it is a
     given name or part of a longer proper noun: Johannes Wilhelm, Grand Prix, Tony Macaroni Arena).
+    Only capitalised words are visited (one regex), and the words around each are read from the
+    text next to it, so the cost is that of the capitalised words, not of every word.
     """
     out = []
-    words = list(WORD_RE.finditer(text))
-    for i, m in enumerate(words):
+    for m in _cap_word_re().finditer(text):
         word = m.group()
-        if covered[m.start()] or not word[0].isupper() or len(romanise(word)) < _MIN_CANDIDATE_LETTERS:
+        if covered[m.start()] or len(romanise(word)) < _MIN_CANDIDATE_LETTERS:
             continue
-        prev = words[i - 1] if i else None
-        if prev is not None and prev.group().lower() in DETERMINERS and text[prev.end() : m.start()] == " ":
+        prev = _PREV_WORD.search(text, max(0, m.start() - _LOOK_BACK), m.start())
+        if prev is not None and prev.group(1).lower() in DETERMINERS and text[prev.end(1) : m.start()] == " ":
             continue
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        if nxt is not None and _NAME_GAP.fullmatch(text, m.end(), nxt.start()) and nxt.group()[0].isupper():
+        nxt = _NEXT_WORD.match(text, m.end())
+        if nxt is not None and _NAME_GAP.fullmatch(text, m.end(), nxt.start(1)) and nxt.group(1)[0].isupper():
             continue
         before = ""
-        if prev is not None and text[prev.end() : m.start()] == " " and prev.group()[0].isupper():
-            folded = fold_text(prev.group())
-            if _titled(frozenset([folded])) or not (
-                covered[prev.start()] or _SENTENCE_END.search(text, 0, prev.start())
-            ):
+        if prev is not None and text[prev.end(1) : m.start()] == " " and prev.group(1)[0].isupper():
+            folded = fold_text(prev.group(1))
+            sentence_end = _SENTENCE_END.search(text, max(0, prev.start(1) - _LOOK_BACK), prev.start(1))
+            if _titled(frozenset([folded])) or not (covered[prev.start(1)] or sentence_end):
                 before = folded  # a title (Kreml-Sprecher), or a mid-sentence word no glossary name covers
         out.append((word, before))
     return out
+
+
+_LOOK_BACK = 40
+# The word (as WORD_RE reads words) that ends last before a position, and the first one after it.
+_PREV_WORD = re.compile(r"(?<![^\W\d_])(?<![^\W\d_]['’-])([^\W\d_]+(?:['’-][^\W\d_]+)*)[\W\d_]*$")
+_NEXT_WORD = re.compile(r"[\W\d_]*?([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+
+
+@cache
+def _cap_word_re() -> re.Pattern[str]:
+    """A WORD_RE word that starts with a capital letter."""
+    up = "".join(re.escape(chr(c)) for c in range(0x10000) if chr(c).isupper() and chr(c).isalpha())
+    return re.compile(rf"(?<![^\W\d_])(?<![^\W\d_]['’-])[{up}][^\W\d_]*(?:['’-][^\W\d_]+)*")
 
 
 def context_for(occurrences: Iterable[str], entities: Iterable[int], common: Collection[str]) -> Context:

@@ -24,15 +24,23 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 from transnorm.document import UNDETERMINED, Document
 from transnorm.normalise.cluster import Spelling
 from transnorm.normalise.fold import fold_text
 from transnorm.normalise.matcher import NAME, SURNAME, GlossaryMatcher, Mention, split_name
-from transnorm.normalise.mentions import MentionFinder, NameMention, link_surnames, role_of
+from transnorm.normalise.mentions import (
+    MentionFinder,
+    NameMention,
+    has_surname_ending,
+    link_surnames,
+    name_similarity,
+    role_of,
+)
 from transnorm.normalise.near import WORD_RE, candidates
-from transnorm.normalise.skeleton import romanise, translit_similarity
+from transnorm.normalise.skeleton import romanise
 
 SIDES = ("target", "source", "both")
 ANCHOR_MIN = 0.5
@@ -109,7 +117,7 @@ class NameCollector:
         by_lang: dict[str | None, list[tuple[str, str | None]]] = defaultdict(list)
         for text, lang, source in self.texts(doc):
             by_lang[lang].append((text, source))
-        spellings: dict[tuple[str, str], Spelling] = {}
+        spellings: dict[tuple[str, str, str], Spelling] = {}
         for lang, items in by_lang.items():
             matcher = self.matcher_for(lang)
             result.signature = matcher.signature
@@ -134,7 +142,7 @@ class NameCollector:
                     for word, before in candidates(text, covered):
                         words[word].add(before)
                     result.near.append((lang, words, {idx for _, idx in chosen}))
-                    result.lower.update(fold_text(w) for w in WORD_RE.findall(text) if w.islower())
+                    result.lower.update(_fold(w) for w in set(WORD_RE.findall(text)) if w.islower())
             self._count(doc.id, named, spellings)
         result.spellings = list(spellings.values())
         return result
@@ -143,50 +151,88 @@ class NameCollector:
         self,
         doc_id: str,
         named: list[tuple[list[NameMention], list[str | None], str | None]],
-        spellings: dict[tuple[str, str], Spelling],
+        spellings: dict[tuple[str, str, str], Spelling],
     ) -> None:
         flat = [(n, e) for names, entities, _ in named for n, e in zip(names, entities, strict=True)]
         links = link_surnames([n for n, _ in flat])
-        anchors = self._anchors(named)
+        # a capitalised word alone counts when a glossary, a full name of its document, a title or a
+        # surname's ending says it is a name (Kremlin, Monday and Moscow are not counted)
+        kept = [
+            bool(e) or n.full or n.role != "" or k in links or has_surname_ending(n.surname)
+            for k, (n, e) in enumerate(flat)
+        ]
+        anchors = self._anchors(named, kept)
         for k, (name, entity) in enumerate(flat):
-            key = (name.text, entity or "")
+            if not kept[k]:
+                continue
+            tied = flat[links[k]][0].text if k in links and not entity else ""
+            key = (name.text, entity or "", tied)
             s = spellings.get(key)
             if s is None:
-                s = spellings[key] = Spelling(name.text, name.given, name.surname, entity)
+                s = spellings[key] = Spelling(name.text, name.given, name.surname, entity, tied)
             s.docs[doc_id] += 1
             if name.role:
                 s.roles[name.role] += 1
-            if k in links:
-                s.links[flat[links[k]][0].text] += 1
             anchor = anchors.get(k)
             if anchor is not None:
-                s.sources[source_key(anchor.surname)] += 1
-                if anchor.given:
-                    s.natives[anchor.text] += 1
+                given, surname = anchor
+                s.sources[source_key(surname)] += 1
+                if given:
+                    s.natives[f"{given} {surname}"] += 1
 
     def _anchors(
-        self, named: list[tuple[list[NameMention], list[str | None], str | None]]
-    ) -> dict[int, NameMention]:
-        """For each name (flat index) in a translated segment, the source mention it renders."""
-        out: dict[int, NameMention] = {}
+        self, named: list[tuple[list[NameMention], list[str | None], str | None]], kept: list[bool]
+    ) -> dict[int, tuple[str, str]]:
+        """For each kept name (flat index) of a translated segment, the source (given, surname) it renders."""
+        out: dict[int, tuple[str, str]] = {}
         k = 0
         for names, _, source in named:
             if source and names:
-                src = self.finder.find(source)
+                src = source_names(source)
                 for offset, name in enumerate(names):
+                    if not kept[k + offset] or not src:
+                        continue
                     best, best_score = None, ANCHOR_MIN
                     target = romanise(name.surname)
-                    for s in src:
-                        score = translit_similarity(romanise(_stem_for_compare(s.surname)), target)
-                        score = max(score, translit_similarity(romanise(s.surname), target))
+                    for given, surname, stem, whole in src:
+                        score = max(name_similarity(stem, target), name_similarity(whole, target))
                         if score >= best_score:
-                            best, best_score = s, score
+                            best, best_score = (given, surname), score
                     if best is not None:
                         out[k + offset] = best
             k += len(names)
         return out
 
 
+@lru_cache(maxsize=20_000)
+def source_names(source: str) -> tuple[tuple[str, str, str, str], ...]:
+    """The capitalised names of a source segment: (given or "", surname, romanised stem, romanised surname).
+
+    No judging here: the target side already decided what is a name; the source only has to say which
+    source word it renders. Cached, because every system's copy of an article has the same sources.
+    """
+    out = []
+    for m in _source_sequence_re().finditer(source):
+        words = m.group().split()
+        surname = words[-1]
+        given = words[-2] if len(words) > 1 else ""
+        out.append((given, surname, romanise(_stem_for_compare(surname)), romanise(surname)))
+    return tuple(out)
+
+
+@cache
+def _source_sequence_re() -> re.Pattern[str]:
+    from transnorm.normalise.mentions import _upper_class
+
+    up = _upper_class()
+    word = rf"{up}[^\W\d_]+(?:['’\-]{up}?[^\W\d_]+)*"
+    return re.compile(rf"(?<![\w'’\-]){word}(?:[ \u00a0]+{word})*")
+
+
+_fold = lru_cache(maxsize=200_000)(fold_text)
+
+
+@lru_cache(maxsize=100_000)
 def _stem_for_compare(surname: str) -> str:
     low = surname.lower()
     stem = _CYRILLIC_ENDING.sub("", low)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -48,7 +49,7 @@ class NameReducer:
     """Adds up the `DocNames` of a corpus (in any order) and turns them into the report."""
 
     def __init__(self) -> None:
-        self.spellings: dict[tuple[str, str], Spelling] = {}
+        self.spellings: dict[tuple[str, str, str], Spelling] = {}
         self.pending: list[tuple[str | None, str, dict[str, set[str]], set[int]]] = []
         self.common: set[str] = set()  # words seen in lower case: ordinary words, never names
         self.documents = 0
@@ -74,7 +75,7 @@ class NameReducer:
         for s in spellings:
             known = self.spellings.get(s.key)
             if known is None:
-                known = self.spellings[s.key] = Spelling(s.text, s.given, s.surname, s.entity)
+                known = self.spellings[s.key] = Spelling(s.text, s.given, s.surname, s.entity, s.tied)
             known.merge(s)
 
     def report(
@@ -187,14 +188,17 @@ def _assemble(
             natives = [native, *(n for n in natives if n != native)] if native else natives
         entity_id = entry.id if entry else _slug(canonical, used_ids)
         canon_forms = {canonical, split_name(canonical)[1]}
+        merged: dict[str, Counter[str]] = {}
+        for s in person.spellings:  # one surname alone may be tied to two full spellings of the person
+            merged.setdefault(s.text, Counter()).update(s.docs)
         spellings = [
             {
-                "text": s.text,
-                "count": s.count,
-                "documents": sorted(s.docs),
-                "canonical": s.text in canon_forms,
+                "text": text,
+                "count": sum(docs.values()),
+                "documents": sorted(docs),
+                "canonical": text in canon_forms,
             }
-            for s in person.spellings
+            for text, docs in sorted(merged.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
         ]
         docs_multi = []
         for doc_id in sorted({d for s in person.spellings for d in s.docs}):
@@ -223,11 +227,7 @@ def _assemble(
                 "inconsistent_documents": docs_multi,
             }
         )
-    clustered = {(s["text"], e["id"]) for e in entities for s in e["spellings"]}
-    suggestions = sorted(
-        (r for r in near.values() if (r["text"], r["entity"]) not in clustered),
-        key=lambda r: (-r["score"], -r["count"], r["text"]),
-    )
+    suggestions = sorted(near.values(), key=lambda r: (-r["score"], -r["count"], r["text"]))
     inconsistent.sort(key=lambda r: (r["document"], r["entity"]))
     return {
         "glossary": signature or matcher.signature,
