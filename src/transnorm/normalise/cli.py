@@ -123,22 +123,6 @@ def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     return exit_status(summary.documents, summary.documents_with_errors)
 
 
-def as_record(doc: Any) -> Any:
-    """A document read from a transnorm record (`run` or `align` output) rebuilt with its segments.
-
-    `read_documents` sees any JSONL line as `id`, `text` and metadata; a line whose metadata has a
-    `segments` list is a record, and its segments (with their translations) are what later commands
-    work on, not its text. Other documents are returned as they are.
-    """
-    from transnorm.document import Document
-
-    segments = doc.metadata.get("segments")
-    if not isinstance(segments, list) or not all(isinstance(s, dict) and "source" in s for s in segments):
-        return doc
-    record = {"id": doc.id, "text": doc.text, **doc.metadata}
-    return Document.from_record(record)
-
-
 class _RecordAwarePipeline:
     """The normalise pipeline, except that records (`run`/`align` output) keep their segments.
 
@@ -165,6 +149,8 @@ class _RecordAwarePipeline:
         return self._stage
 
     def stream(self, docs: Any, *, workers: int = 1) -> Any:
+        from transnorm.normalise.people import as_record
+
         for doc in docs:
             rec = as_record(doc)
             if rec is doc:
@@ -183,6 +169,7 @@ class _RecordAwarePipeline:
 
 def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     from transnorm.normalise.matcher import load_matcher
+    from transnorm.normalise.people import as_record
     from transnorm.normalise.propose import write_proposals
     from transnorm.normalise.report import DEFAULT_MIN_SCORE, FORMATS, check_names
     from transnorm.pipeline import Pipeline

@@ -299,7 +299,7 @@ def cluster_spellings(
                     pairs[i, j] = score
     clusters = _Clusters(nodes)
     order = sorted(
-        pairs.items(), key=lambda kv: (-kv[1], nodes[kv[0][0]].spelling.text, nodes[kv[0][1]].spelling.text)
+        pairs.items(), key=lambda kv: (-kv[1], nodes[kv[0][0]].spelling.key, nodes[kv[0][1]].spelling.key)
     )
     for (i, j), score in order:
         clusters.union(i, j, score)
@@ -312,8 +312,8 @@ def cluster_spellings(
     _attach_alone(alone, people, nodes, clusters, roles)
     out = [p for p in people.values() if p.spellings]
     for p in out:
-        p.spellings.sort(key=lambda s: (-s.count, s.text))
-    out.sort(key=lambda p: (-p.count, p.spellings[0].text))
+        p.spellings.sort(key=lambda s: (-s.count, s.key))
+    out.sort(key=lambda p: (-p.count, [s.key for s in p.spellings]))
     return out
 
 
@@ -340,7 +340,7 @@ def _attach_alone(
     for i, node in enumerate(nodes):
         by_form[translit_form(node.core)].add(clusters.find(i))
     orphans: list[Spelling] = []
-    for s in sorted(alone, key=lambda s: s.text):
+    for s in sorted(alone, key=lambda s: s.key):
         if s.entity:
             root = by_entity.get(s.entity)
             if root is None:

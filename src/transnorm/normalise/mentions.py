@@ -231,6 +231,11 @@ class MentionFinder:
         if particles:
             surname = " ".join([*particles, surname])
         given_tokens = [t for t in tokens[: i + 1] if not _patronymic(t)]
+        known = [k for k, t in enumerate(given_tokens) if given_name(t) is not None]
+        if known and known[0] > 0:  # "Sports Mikhail Degtiarev", "Lawyer Aleksandr Vayntrub"
+            start = _offset(text, start, tokens, tokens.index(given_tokens[known[0]]))
+            given_tokens = given_tokens[known[0] :]
+            initial = False
         if len(words) > _MAX_NAME_WORDS or len(given_tokens) > 2:
             return None
         if (

@@ -63,6 +63,19 @@ class DocNames:
     signature: str | None = None
 
 
+def as_record(doc: Document) -> Document:
+    """A document read from a transnorm record (`run` or `align` output) rebuilt with its segments.
+
+    `read_documents` sees any JSONL line as `id`, `text` and metadata; a line whose metadata has a
+    `segments` list is a record, and its segments (with their translations) are what `check-names`
+    and `normalise` work on, not its text. Other documents are returned as they are.
+    """
+    segments = doc.metadata.get("segments")
+    if not isinstance(segments, list) or not all(isinstance(s, dict) and "source" in s for s in segments):
+        return doc
+    return Document.from_record({"id": doc.id, "text": doc.text, **doc.metadata})
+
+
 def source_key(surname: str) -> str:
     """The stem of a source-side surname: the same for all its case forms (Тинькова -> тиньков)."""
     low = fold_text(surname).replace(" ", "")
@@ -192,11 +205,16 @@ class NameCollector:
                 for offset, name in enumerate(names):
                     if not kept[k + offset] or not src:
                         continue
-                    best, best_score = None, ANCHOR_MIN
+                    best, best_score = None, 0.0
                     target = romanise(name.surname)
+                    target_given = romanise(name.given.split()[0]) if name.given else ""
                     for given, surname, stem, whole in src:
                         score = max(name_similarity(stem, target), name_similarity(whole, target))
-                        if score >= best_score:
+                        if score < ANCHOR_MIN:
+                            continue
+                        if given and target_given:  # Pavel Yashin renders Павел Яшин, not Илья Яшин
+                            score += 0.5 * name_similarity(romanise(given), target_given)
+                        if score > best_score:
                             best, best_score = (given, surname), score
                     if best is not None:
                         out[k + offset] = best
@@ -258,6 +276,18 @@ def _from_glossary(text: str, mention: Mention, entity: str) -> tuple[NameMentio
     return NameMention(start, mention.end, given, surname, role), entity
 
 
-def spelling_rows(names: DocNames) -> list[dict[str, Any]]:
-    """The spellings of one document as JSON-able rows (for Ray)."""
-    return [s.to_row() for s in names.spellings]
+def doc_row(names: DocNames) -> dict[str, Any]:
+    """Everything of a `DocNames` but its spellings, JSON-able (for Ray rows); `doc_from_row` reads it."""
+    return {
+        "id": names.id,
+        "near": [
+            [lang, {w: sorted(b) for w, b in words.items()}, sorted(m)] for lang, words, m in names.near
+        ],
+        "lower": sorted(names.lower),
+        "signature": names.signature,
+    }
+
+
+def doc_from_row(row: dict[str, Any]) -> DocNames:
+    near = [(lang, {w: set(b) for w, b in words.items()}, set(m)) for lang, words, m in row["near"]]
+    return DocNames(row["id"], [], near, set(row["lower"]), row["signature"])

@@ -101,7 +101,7 @@ class NameReducer:
                 if suggestion is not None:
                     _add_near(suggestion, doc_id, near)
         matcher = matcher_for(lang)
-        spellings = [s for s in self.spellings.values() if discover or s.entity]
+        spellings = sorted((s for s in self.spellings.values() if discover or s.entity), key=lambda s: s.key)
         roles = {e.id: _entry_roles(e.role) for e in matcher.entries if e.role}
         people = cluster_spellings(spellings, entity_roles=roles)
         return _assemble(people, near, matcher, self.documents, self.signature, lang, scheme)
@@ -282,6 +282,7 @@ def person_gender(person: Person) -> str | None:
     return genders.pop() if len(genders) == 1 else None
 
 
+NATIVE_MIN = 0.8  # a native form seen in an oblique case (Артёмом Дзюбой) is no source for the canonical
 _PRESS_SCHEMES = {"de": "de_press", "fr": "fr_press", "pl": "pl_press", "es": "es_press", "it": "it_press"}
 _PRESS_SCHEMES["cs"] = "cs_press"
 
@@ -310,7 +311,7 @@ def proposed_canonical(person: Person, lang: str | None, scheme: str = "auto") -
         source_lang = "uk" if re.search("[іїєґІЇЄҐ]", native) else "ru"
         written = transliterate(native, scheme_for(lang, scheme), source_lang=source_lang)
         score = translit_similarity(written, majority) + count * 1e-6
-        if score > best_score:
+        if score >= NATIVE_MIN and score > best_score:
             best, best_native, best_score = written, native, score
     return (best, best_native) if best else (majority, None)
 
