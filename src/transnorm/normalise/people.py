@@ -61,6 +61,7 @@ class DocNames:
     near: list[tuple[str | None, dict[str, set[str]], set[int]]] = field(default_factory=list)
     lower: set[str] = field(default_factory=set)
     signature: str | None = None
+    langs: list[str] = field(default_factory=list)  # the language of each text read (report language)
 
 
 def as_record(doc: Document) -> Document:
@@ -130,6 +131,8 @@ class NameCollector:
         by_lang: dict[str | None, list[tuple[str, str | None]]] = defaultdict(list)
         for text, lang, source in self.texts(doc):
             by_lang[lang].append((text, source))
+            if lang:
+                result.langs.append(lang)
         spellings: dict[tuple[str, str, str], Spelling] = {}
         for lang, items in by_lang.items():
             matcher = self.matcher_for(lang)
@@ -285,9 +288,10 @@ def doc_row(names: DocNames) -> dict[str, Any]:
         ],
         "lower": sorted(names.lower),
         "signature": names.signature,
+        "langs": names.langs,
     }
 
 
 def doc_from_row(row: dict[str, Any]) -> DocNames:
     near = [(lang, {w: set(b) for w, b in words.items()}, set(m)) for lang, words, m in row["near"]]
-    return DocNames(row["id"], [], near, set(row["lower"]), row["signature"])
+    return DocNames(row["id"], [], near, set(row["lower"]), row["signature"], list(row["langs"]))

@@ -54,6 +54,7 @@ class NameReducer:
         self.common: set[str] = set()  # words seen in lower case: ordinary words, never names
         self.documents = 0
         self.signature: str | None = None
+        self.langs: Counter[str] = Counter()
 
     def add(
         self, names: DocNames, near_index: Callable[[str | None], NearVariantIndex] | None = None
@@ -62,6 +63,7 @@ class NameReducer:
         self.documents += 1
         self.signature = names.signature or self.signature
         self.add_spellings(names.spellings)
+        self.langs.update(names.langs)
         self.common |= names.lower
         for text_lang, words, mentioned in names.near:
             if near_index is not None:
@@ -100,6 +102,8 @@ class NameReducer:
                 )
                 if suggestion is not None:
                     _add_near(suggestion, doc_id, near)
+        if lang is None and self.langs:  # the language the texts are in: canonical spellings of that language
+            lang = max(self.langs, key=lambda k: (self.langs[k], k))
         matcher = matcher_for(lang)
         spellings = sorted((s for s in self.spellings.values() if discover or s.entity), key=lambda s: s.key)
         roles = {e.id: _entry_roles(e.role) for e in matcher.entries if e.role}
