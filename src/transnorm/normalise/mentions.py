@@ -54,8 +54,6 @@ def _sequence_re() -> re.Pattern[str]:
 
 
 _LOWER_WORD = re.compile(r"\b[^\W\d_A-ZÀ-ÞА-ЯЁІЇЄҐ]+\b")
-_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0,]*$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n]['\"’”»)\]]*)[\s'\"‘“„«(\[–—-]*$")
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _MAX_NAME_WORDS = 3
 _MIN_SURNAME_LETTERS = 3
@@ -183,9 +181,25 @@ class MentionFinder:
         lower: set[str] | None = None
         out: list[NameMention] = []
         for m in self._re.finditer(text):
-            tokens = m.group().split()
+            group = m.group()
             start = m.start()
-            initial = bool(_SENTENCE_START.search(text, max(0, start - 12), start))
+            initial = _sentence_initial(text, start)
+            if " " not in group and "\u00a0" not in group:  # one word: most runs, kept cheap
+                if group in _SKIP_WORDS or (len(group) > 1 and group.isupper()):
+                    continue
+                if initial:
+                    if lower is None:
+                        lower = set(_LOWER_WORD.findall(text))
+                    if group.lower() in lower or _fold(group) in data.NOT_NAMES:
+                        continue  # "Still", "Grand": an ordinary word at the start of a sentence
+                surname = strip_possessive(group)
+                if sum(c.isalpha() for c in surname) < _MIN_SURNAME_LETTERS or role_of(surname):
+                    continue
+                if _fold(surname) in data.ORGANISATION_WORDS:
+                    continue
+                out.append(NameMention(start, m.end(), "", surname, _role_before(text, start), initial))
+                continue
+            tokens = group.split()
             while tokens and _fold(tokens[0]).rstrip(".") in data.NOT_NAMES and not role_of(tokens[0]):
                 if len(tokens) == 1:
                     break
@@ -196,17 +210,14 @@ class MentionFinder:
                 if lower is None:
                     lower = set(_LOWER_WORD.findall(text))
                 if tokens[0].lower() in lower:
-                    continue  # "Still", "Grand": an ordinary word at the start of a sentence
+                    continue
             mention = self._judge(text, tokens, start, m.end(), initial)
             if mention is not None:
                 out.append(mention)
         return out
 
     def _judge(self, text: str, tokens: list[str], start: int, end: int, initial: bool) -> NameMention | None:
-        role = ""
-        before = _BEFORE.search(text, max(0, start - 30), start)
-        if before is not None:
-            role = role_of(before.group(1)) if before.group(1).islower() else ""
+        role = _role_before(text, start)
         cut = -1
         for i, token in enumerate(tokens[:-1]):
             r = role_of(token)
@@ -253,6 +264,35 @@ class MentionFinder:
 
 
 _PARTICLE_SET = frozenset(_PARTICLES.split("|"))
+# Capitalised words that open sentences and are never names, as written (a set lookup, no folding).
+_SKIP_WORDS = frozenset(w.capitalize() for w in data.NOT_NAMES)
+_SPACE_OR_OPENER = frozenset(" \t\r\u00a0'\"‘“„«([–—-")
+_CLOSERS = frozenset("'\"’”»)]")
+_ENDERS = frozenset(".!?…:;")
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """True when only spaces, quotes and brackets stand between `start` and a sentence end (or the text start)."""
+    j = start - 1
+    while j >= 0 and text[j] in _SPACE_OR_OPENER:
+        j -= 1
+    if j < 0 or text[j] == "\n":
+        return True
+    while j >= 0 and text[j] in _CLOSERS:
+        j -= 1
+    return j < 0 or text[j] in _ENDERS
+
+
+def _role_before(text: str, start: int) -> str:
+    """The role class of a lower-case word right before `start` (the spokesman Dmitry Peskov), or ""."""
+    j = start - 1
+    while j >= 0 and text[j] in " ,\u00a0":
+        j -= 1
+    k = j
+    while k >= 0 and text[k].isalpha():
+        k -= 1
+    word = text[k + 1 : j + 1]
+    return role_of(word) if word and word.islower() else ""
 
 
 def _patronymic(token: str) -> bool:
@@ -280,6 +320,15 @@ def _name_similarity(a: str, b: str) -> float:
     return max(translit_similarity(a, b), similarity(a, b))
 
 
+def _too_different(a: str, b: str) -> bool:
+    """A cheap bound: lengths so far apart that `name_similarity` cannot reach `SURNAME_LINK_MIN`."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) <= (1 - SURNAME_LINK_MIN) * max(la, lb):
+        return False
+    ta, tb = len(translit_form(a)), len(translit_form(b))
+    return abs(ta - tb) > (1 - SURNAME_LINK_MIN) * max(ta, tb, 1)
+
+
 def link_surnames(mentions: list[NameMention]) -> dict[int, int]:
     """For each surname written alone, the index of the full-name mention of the same text it belongs to.
 
@@ -297,6 +346,8 @@ def link_surnames(mentions: list[NameMention]) -> dict[int, int]:
         best, best_score, tie = -1, 0.0, False
         gender = name_gender(m.surname)
         for j, f in fulls:
+            if _too_different(m.surname, f.surname):
+                continue
             score = name_similarity(m.surname, f.surname)
             if score < SURNAME_LINK_MIN:
                 continue

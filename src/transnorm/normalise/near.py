@@ -331,17 +331,27 @@ def candidates(text: str, covered: list[bool]) -> list[tuple[str, str]]:
         word = m.group()
         if covered[m.start()] or len(romanise(word)) < _MIN_CANDIDATE_LETTERS:
             continue
-        prev = _PREV_WORD.search(text, max(0, m.start() - _LOOK_BACK), m.start())
-        if prev is not None and prev.group(1).lower() in DETERMINERS and text[prev.end(1) : m.start()] == " ":
+        start = m.start()
+        prev_word = ""
+        if start >= 2 and text[start - 1] == " " and text[start - 2].isalpha():  # "word Name": the usual case
+            k = start - 2
+            while k >= 0 and (text[k].isalpha() or (text[k] in "'’-" and k and text[k - 1].isalpha())):
+                k -= 1
+            prev_start, prev_word = k + 1, text[k + 1 : start - 1]
+        elif start:
+            prev = _PREV_WORD.search(text, max(0, start - _LOOK_BACK), start)
+            if prev is not None and text[prev.end(1) : start] == " ":
+                prev_start, prev_word = prev.start(1), prev.group(1)
+        if prev_word and prev_word.lower() in DETERMINERS:
             continue
         nxt = _NEXT_WORD.match(text, m.end())
         if nxt is not None and _NAME_GAP.fullmatch(text, m.end(), nxt.start(1)) and nxt.group(1)[0].isupper():
             continue
         before = ""
-        if prev is not None and text[prev.end(1) : m.start()] == " " and prev.group(1)[0].isupper():
-            folded = fold_text(prev.group(1))
-            sentence_end = _SENTENCE_END.search(text, max(0, prev.start(1) - _LOOK_BACK), prev.start(1))
-            if _titled(frozenset([folded])) or not (covered[prev.start(1)] or sentence_end):
+        if prev_word and prev_word[0].isupper():
+            folded = fold_text(prev_word)
+            sentence_end = _SENTENCE_END.search(text, max(0, prev_start - _LOOK_BACK), prev_start)
+            if _titled(frozenset([folded])) or not (covered[prev_start] or sentence_end):
                 before = folded  # a title (Kreml-Sprecher), or a mid-sentence word no glossary name covers
         out.append((word, before))
     return out

@@ -158,7 +158,11 @@ class NameCollector:
                     for word, before in candidates(text, covered):
                         words[word].add(before)
                     result.near.append((lang, words, {idx for _, idx in chosen}))
-                    result.lower.update(_fold(w) for w in set(WORD_RE.findall(text)) if w.islower())
+                    result.lower.update(
+                        w if w.isascii() and w.isalpha() else _fold(w)
+                        for w in set(WORD_RE.findall(text))
+                        if w.islower()
+                    )
             self._count(doc.id, named, spellings)
         result.spellings = list(spellings.values())
         return result
