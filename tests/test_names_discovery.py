@@ -285,3 +285,17 @@ def test_ray_dataset_gives_the_same_report_as_the_local_run(report: dict) -> Non
     finally:
         ray.shutdown()
     assert got == report
+
+
+def test_cli_unknown_scheme_is_a_usage_error(tmp_path: Path) -> None:
+    code, _ = _run(
+        ["check-names", str(_records_file(tmp_path, corpus_documents()[:1])), "--scheme", "klingon"]
+    )
+    assert code == 2
+
+
+def test_cli_scheme_changes_the_proposed_canonical(tmp_path: Path) -> None:
+    path = _records_file(tmp_path, corpus_documents())
+    code, out = _run(["check-names", str(path), "--scheme", "icao", "--no-cache"])
+    canon = {e["canonical"] for e in json.loads(out)["entities"] if not e["in_glossary"]}
+    assert code == 0 and "Nikolai Evmenov" in canon  # ICAO: Николай Евменов -> Nikolai Evmenov

@@ -174,6 +174,7 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     from transnorm.normalise.report import DEFAULT_MIN_SCORE, FORMATS, check_names
     from transnorm.pipeline import Pipeline
     from transnorm.read import read_documents
+    from transnorm.translit import ERR_SCHEME, SCHEMES
 
     cfg = _config(args, stages=() if args.lang else ("detect",))
     opts = cfg.normalise
@@ -191,6 +192,13 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
         return matchers[lang]
 
     matcher_for(args.lang)  # a broken glossary is a usage error before any input is read
+    scheme = args.scheme or opts.scheme
+    if scheme != "auto" and scheme not in SCHEMES:
+        print(
+            f"transnorm: error: {ERR_SCHEME.format(scheme=scheme, choices='auto, ' + ', '.join(SCHEMES))}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     failed: list[str] = []
 
     def readable(pipe: Any, docs: Any) -> Any:
@@ -213,7 +221,7 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
             min_score=min_score,
             side=args.side,
             discover=opts.discover and not args.glossary_only,
-            scheme=args.scheme or opts.scheme,
+            scheme=scheme,
         )
     text = FORMATS[args.format](report)
     if args.output and args.output != "-":
