@@ -99,24 +99,11 @@ class NamesActor:
 
     def __init__(self, config: Mapping[str, Any], lang: str | None, side: str) -> None:
         from transnorm.config import config_from_dict
-        from transnorm.normalise.matcher import load_matcher
         from transnorm.normalise.near import NearVariantIndex
-        from transnorm.normalise.people import NameCollector
+        from transnorm.normalise.people import NameCollector, matchers_for
 
-        opts = config_from_dict(config).normalise
-        matchers: dict[str | None, Any] = {}
+        matcher_for = matchers_for(config_from_dict(config).normalise)
         indexes: dict[str | None, Any] = {}
-
-        def matcher_for(text_lang: str | None) -> Any:
-            if text_lang not in matchers:
-                matchers[text_lang] = load_matcher(
-                    opts.glossaries,
-                    text_lang,
-                    generate=opts.generate_variants,
-                    cache=opts.cache,
-                    cache_dir=opts.cache_dir,
-                )
-            return matchers[text_lang]
 
         def index_for(text_lang: str | None) -> Any:
             if text_lang not in indexes:
@@ -191,9 +178,8 @@ def check_names_dataset(
     except ImportError:
         raise missing_dependency("ray[data]", "ray", "Running on Ray Data") from None
     from transnorm.normalise.cluster import Spelling
-    from transnorm.normalise.matcher import load_matcher
     from transnorm.normalise.near import DEFAULT_MIN_SCORE
-    from transnorm.normalise.people import doc_from_row
+    from transnorm.normalise.people import doc_from_row, matchers_for
     from transnorm.normalise.report import NameReducer
 
     cfg = config or PipelineConfig()
@@ -213,21 +199,8 @@ def check_names_dataset(
         else:
             reducer.add(doc_from_row(payload))
     opts = cfg.normalise
-    matchers: dict[str | None, Any] = {}
-
-    def matcher_for(text_lang: str | None) -> Any:
-        if text_lang not in matchers:
-            matchers[text_lang] = load_matcher(
-                opts.glossaries,
-                text_lang,
-                generate=opts.generate_variants,
-                cache=opts.cache,
-                cache_dir=opts.cache_dir,
-            )
-        return matchers[text_lang]
-
     return reducer.report(
-        matcher_for,
+        matchers_for(opts),
         lang=lang,
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
         discover=opts.discover if discover is None else discover,

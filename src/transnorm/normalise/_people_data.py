@@ -9,6 +9,32 @@ other languages that news text writes in Latin letters.
 
 from __future__ import annotations
 
+# Lower-case particles inside a name (Ursula von der Leyen, Bashar al-Assad written apart).
+PARTICLES = [
+    "von",
+    "van",
+    "der",
+    "den",
+    "de",
+    "da",
+    "di",
+    "du",
+    "dos",
+    "das",
+    "del",
+    "della",
+    "le",
+    "la",
+    "al",
+    "el",
+    "bin",
+    "ibn",
+    "ben",
+    "abu",
+    "ter",
+    "ten",
+]
+
 # Titles and roles that stand before a name, by the role class they tell (folded). A compound such
 # as "Kremlin-Sprecher" or "Vizepräsident" is matched by its ending (see `role_of`).
 ROLES: dict[str, tuple[str, ...]] = {

@@ -168,8 +168,7 @@ class _RecordAwarePipeline:
 
 
 def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    from transnorm.normalise.matcher import load_matcher
-    from transnorm.normalise.people import as_record
+    from transnorm.normalise.people import as_record, matchers_for
     from transnorm.normalise.propose import write_proposals
     from transnorm.normalise.report import DEFAULT_MIN_SCORE, FORMATS, check_names
     from transnorm.pipeline import Pipeline
@@ -178,19 +177,7 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
 
     cfg = _config(args, stages=() if args.lang else ("detect",))
     opts = cfg.normalise
-    matchers: dict[str | None, Any] = {}
-
-    def matcher_for(lang: str | None) -> Any:
-        if lang not in matchers:
-            matchers[lang] = load_matcher(
-                opts.glossaries,
-                lang,
-                generate=opts.generate_variants,
-                cache=opts.cache,
-                cache_dir=opts.cache_dir,
-            )
-        return matchers[lang]
-
+    matcher_for = matchers_for(opts)
     matcher_for(args.lang)  # a broken glossary is a usage error before any input is read
     scheme = args.scheme or opts.scheme
     if scheme != "auto" and scheme not in SCHEMES:

@@ -132,32 +132,7 @@ def _core(surname: str) -> str:
     return "".join(parts)
 
 
-_PARTICLES = frozenset(
-    [
-        "von",
-        "van",
-        "der",
-        "den",
-        "de",
-        "da",
-        "di",
-        "du",
-        "dos",
-        "das",
-        "del",
-        "della",
-        "le",
-        "la",
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "ben",
-        "abu",
-        "ter",
-        "ten",
-    ]
-)
+_PARTICLES = frozenset(data.PARTICLES)
 
 
 def _node(s: Spelling, entity_roles: Mapping[str, frozenset[str]]) -> _Node:

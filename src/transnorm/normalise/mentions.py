@@ -40,7 +40,7 @@ def _upper_class() -> str:
     return f"[{escaped}]"
 
 
-_PARTICLES = "von|van|der|den|de|da|di|du|dos|das|del|della|le|la|al|el|bin|ibn|ben|abu|ter|ten"
+_PARTICLES = "|".join(data.PARTICLES)
 _TITLE_ABBR = "Fr|Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Capt|Maj|Prof|Rev|St|Sen|Rep|Gov|Mme|Hr|Pr"
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from transnorm.document import Document
 from transnorm.normalise._people_data import NEUTRAL_ROLES
 from transnorm.normalise.cluster import Person, Spelling, cluster_spellings
+from transnorm.normalise.glossary import _slug
 from transnorm.normalise.matcher import GlossaryMatcher, split_name
 from transnorm.normalise.mentions import given_name, role_of
 from transnorm.normalise.near import DEFAULT_MIN_SCORE, NearVariantIndex, Suggestion, context_for
@@ -318,17 +319,6 @@ def proposed_canonical(person: Person, lang: str | None, scheme: str = "auto") -
         if score >= NATIVE_MIN and score > best_score:
             best, best_native, best_score = written, native, score
     return (best, best_native) if best else (majority, None)
-
-
-def _slug(text: str, used: set[str]) -> str:
-    from unidecode import unidecode
-
-    base = re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-") or "person"
-    slug, n = base, 2
-    while slug in used:
-        slug, n = f"{base}-{n}", n + 1
-    used.add(slug)
-    return slug
 
 
 # ------------------------------------------------------------------------------------- output
