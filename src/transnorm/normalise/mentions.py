@@ -176,9 +176,11 @@ class MentionFinder:
         self._re = _sequence_re()
         given_names()  # build the lexicon once, not inside the first document
 
-    def find(self, text: str) -> list[NameMention]:
-        """The person-name mentions of `text`, in order."""
-        lower: set[str] | None = None
+    def find(self, text: str, lower: set[str] | None = None) -> list[NameMention]:
+        """The person-name mentions of `text`, in order.
+
+        `lower`: the words `text` writes in lower case, when the caller has them already.
+        """
         out: list[NameMention] = []
         for m in self._re.finditer(text):
             group = m.group()
@@ -329,6 +331,20 @@ def _too_different(a: str, b: str) -> bool:
     return abs(ta - tb) > (1 - SURNAME_LINK_MIN) * max(ta, tb, 1)
 
 
+@lru_cache(maxsize=500_000)
+def _link_score(alone: str, surname: str) -> float:
+    """How well a surname written alone fits a full name's surname; 0.0 below the bar or across genders."""
+    if alone == surname:
+        return 1.0
+    if _too_different(alone, surname):
+        return 0.0
+    score = name_similarity(alone, surname)
+    if score < SURNAME_LINK_MIN:
+        return 0.0
+    g1, g2 = name_gender(alone), name_gender(surname)
+    return 0.0 if g1 and g2 and g1 != g2 else score
+
+
 def link_surnames(mentions: list[NameMention]) -> dict[int, int]:
     """For each surname written alone, the index of the full-name mention of the same text it belongs to.
 
@@ -344,15 +360,9 @@ def link_surnames(mentions: list[NameMention]) -> dict[int, int]:
         if m.full:
             continue
         best, best_score, tie = -1, 0.0, False
-        gender = name_gender(m.surname)
         for j, f in fulls:
-            if _too_different(m.surname, f.surname):
-                continue
-            score = name_similarity(m.surname, f.surname)
-            if score < SURNAME_LINK_MIN:
-                continue
-            fg = name_gender(f.surname)
-            if gender and fg and gender != fg:
+            score = _link_score(m.surname, f.surname)
+            if not score:
                 continue
             if score > best_score:
                 best, best_score, tie = j, score, False

@@ -20,6 +20,8 @@ documents and systems, even when an MT system wrote Tinkou.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -157,32 +159,33 @@ class NameCollector:
         for lang, items in by_lang.items():
             matcher = self.matcher_for(lang)
             result.signature = matcher.signature
-            texts = [t for t, _ in items]
-            found = [matcher.find(t) for t in texts]
-            chosen_all = matcher.resolve(found)
-            named: list[tuple[list[NameMention], list[str | None], str | None]] = []
-            for (text, source), _mentions, chosen in zip(items, found, chosen_all, strict=True):
-                covered = [False] * (len(text) + 1)
-                for m, _ in chosen:
-                    for i in range(m.given_start if m.given_start >= 0 else m.start, m.end):
-                        covered[i] = True
-                glossary = [_from_glossary(text, m, matcher.entries[idx].id) for m, idx in chosen]
-                discovered = [
-                    n for n in self.finder.find(text) if not covered[n.start] and not covered[n.end - 1]
-                ]
-                names = sorted([g for g, _ in glossary] + discovered, key=lambda n: n.start)
-                entity_of = {g.start: e for g, e in glossary}
-                named.append((names, [entity_of.get(n.start) for n in names], source))
-                if self.near:
-                    words: dict[str, set[str]] = defaultdict(set)
-                    for word, before in candidates(text, covered):
-                        words[word].add(before)
-                    result.near.append((lang, words, {idx for _, idx in chosen}))
-                    result.lower.update(
-                        w if w.isascii() and w.isalpha() else _fold(w)
-                        for w in set(WORD_RE.findall(text))
-                        if w.islower()
-                    )
+            # all texts of one language at once, one per line: names never cross a line break, and one
+            # call per document costs far less than one per sentence
+            text = "\n".join(t for t, _ in items)
+            starts = list(itertools.accumulate((len(t) + 1 for t, _ in items[:-1]), initial=0))
+            chosen = matcher.resolve([matcher.find(text)])[0]
+            covered = [False] * (len(text) + 1)
+            for m, _ in chosen:
+                for i in range(m.given_start if m.given_start >= 0 else m.start, m.end):
+                    covered[i] = True
+            glossary = [_from_glossary(text, m, matcher.entries[idx].id) for m, idx in chosen]
+            lower = {w for w in set(WORD_RE.findall(text)) if w.islower()}
+            found = self.finder.find(text, lower)
+            discovered = [n for n in found if not covered[n.start] and not covered[n.end - 1]]
+            entity_of = {g.start: e for g, e in glossary}
+            named: list[tuple[list[NameMention], list[str | None], str | None]] = [
+                ([], [], src) for _, src in items
+            ]
+            for name in sorted([g for g, _ in glossary] + discovered, key=lambda n: n.start):
+                names, entities, _ = named[bisect.bisect_right(starts, name.start) - 1]
+                names.append(name)
+                entities.append(entity_of.get(name.start))
+            if self.near:
+                words: dict[str, set[str]] = defaultdict(set)
+                for word, before in candidates(text, covered):
+                    words[word].add(before)
+                result.near.append((lang, words, {idx for _, idx in chosen}))
+                result.lower.update(w if w.isascii() and w.isalpha() else _fold(w) for w in lower)
             self._count(doc.id, named, spellings)
         result.spellings = list(spellings.values())
         return result
