@@ -299,3 +299,14 @@ def test_cli_scheme_changes_the_proposed_canonical(tmp_path: Path) -> None:
     code, out = _run(["check-names", str(path), "--scheme", "icao", "--no-cache"])
     canon = {e["canonical"] for e in json.loads(out)["entities"] if not e["in_glossary"]}
     assert code == 0 and "Nikolai Evmenov" in canon  # ICAO: Николай Евменов -> Nikolai Evmenov
+
+
+def test_a_glossary_surname_alone_goes_to_the_documents_own_person(matcher) -> None:
+    docs = [
+        Document("a", "The racing driver Pavel Yashin won the stage. Yashin said he was happy.", lang="en"),
+        Document("b", "The politician Ilya Yashin is in prison. Yashin wrote a letter.", lang="en"),
+    ]
+    report = check_names(docs, lambda _lang: matcher, lang="en")
+    found = {(s["text"], tuple(s["documents"])): e["id"] for e in report["entities"] for s in e["spellings"]}
+    assert found[("Yashin", ("a",))] == found[("Pavel Yashin", ("a",))] != "ilya-yashin"
+    assert found[("Yashin", ("b",))] == "ilya-yashin"

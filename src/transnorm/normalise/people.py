@@ -172,6 +172,7 @@ class NameCollector:
             lower = {w for w in set(WORD_RE.findall(text)) if w.islower()}
             found = self.finder.find(text, lower)
             discovered = [n for n in found if not covered[n.start] and not covered[n.end - 1]]
+            glossary = _yield_to_discovered(glossary, discovered)
             entity_of = {g.start: e for g, e in glossary}
             named: list[tuple[list[NameMention], list[str | None], str | None]] = [
                 ([], [], src) for _, src in items
@@ -285,6 +286,26 @@ def _stem_for_compare(surname: str) -> str:
     low = surname.lower()
     stem = _CYRILLIC_ENDING.sub("", low)
     return stem if len(stem) >= 3 else low
+
+
+def _yield_to_discovered(
+    glossary: list[tuple[NameMention, str]], discovered: list[NameMention]
+) -> list[tuple[NameMention, str]]:
+    """Glossary surnames alone that belong to a discovered person of the document instead.
+
+    "Yashin" in a document about Pavel Yashin, the racing driver, is not Ilya Yashin of the glossary:
+    when the document names a discovered person with that surname and never the glossary person in
+    full, the surname goes to the document's own person (the entity is dropped, the mention stays).
+    """
+    full_entities = {e for g, e in glossary if g.full}
+    surnames = {fold_text(n.surname) for n in discovered if n.full}
+    out = []
+    for g, e in glossary:
+        if not g.full and e not in full_entities and fold_text(g.surname) in surnames:
+            discovered.append(g)
+        else:
+            out.append((g, e))
+    return out
 
 
 def _from_glossary(text: str, mention: Mention, entity: str) -> tuple[NameMention, str]:
