@@ -22,7 +22,7 @@ from transnorm.normalise.report import check_names
 
 HERE = Path(__file__).resolve().parent
 CORPUS = json.loads((HERE / "data" / "names" / "mt_news.json").read_text(encoding="utf-8"))
-MENTION_CASES = json.loads((HERE / "cases" / "normalise" / "mentions.json").read_text(encoding="utf-8"))
+MENTION_CASES = json.loads((HERE / "cases" / "names" / "mentions.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(autouse=True)
