@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -190,6 +190,7 @@ class NearVariantIndex:
                 if form and len(sk) >= _MIN_SKELETON and (owner.entry, form) not in self.by_key[sk]:
                     self.by_key[sk].append((owner.entry, form))
         self._suffixes = inflection.suffixes(matcher.lang)
+        self._may: dict[str, bool] = {}  # may_suggest, per word
         # entity -> its given names with conventions undone, so that Dmitrij supports Peskoff too
         # and their skeletons, so that Mohammed before a surname of Muhammad Al-Sahhaf is no stranger
         self.given_forms: dict[int, set[str]] = defaultdict(set)
@@ -205,8 +206,13 @@ class NearVariantIndex:
         `check-names` keeps only such words of each document until the whole corpus is read, so its
         memory does not grow with every capitalised word of every document.
         """
-        folded = fold_text(word)
-        return any(skeleton(base) in self.by_key for base, _, _ in self._readings(word, folded))
+        known = self._may.get(word)
+        if known is None:
+            folded = fold_text(word)
+            known = self._may[word] = any(
+                skeleton(b) in self.by_key for b, _, _ in self._readings(word, folded)
+            )
+        return known
 
     def suggest(
         self,
@@ -317,19 +323,24 @@ class NearVariantIndex:
         )
 
 
-def candidates(text: str, covered: list[bool]) -> list[tuple[str, str]]:
+def candidates(
+    text: str, covered: list[bool], keep: Callable[[str], bool] | None = None
+) -> list[tuple[str, str]]:
     """(word, the capitalised word right before it or "") for the words of `text` that may be names.
 
     A candidate is capitalised, has 4 letters or more, is not covered by a glossary mention, is
     not written after an article, and is not followed by another capitalised word (then it is a
     given name or part of a longer proper noun: Johannes Wilhelm, Grand Prix, Tony Macaroni Arena).
     Only capitalised words are visited (one regex), and the words around each are read from the
-    text next to it, so the cost is that of the capitalised words, not of every word.
+    text next to it, so the cost is that of the capitalised words, not of every word. `keep` (such
+    as `NearVariantIndex.may_suggest`) drops words early that could never be suggested anyway.
     """
     out = []
     for m in _cap_word_re().finditer(text):
         word = m.group()
         if covered[m.start()] or len(romanise(word)) < _MIN_CANDIDATE_LETTERS:
+            continue
+        if keep is not None and not keep(word):
             continue
         start = m.start()
         prev_word = ""

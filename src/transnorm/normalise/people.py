@@ -41,7 +41,7 @@ from transnorm.normalise.mentions import (
     name_similarity,
     role_of,
 )
-from transnorm.normalise.near import WORD_RE, candidates
+from transnorm.normalise.near import WORD_RE, NearVariantIndex, candidates
 from transnorm.normalise.skeleton import romanise
 
 SIDES = ("target", "source", "both")
@@ -126,6 +126,12 @@ class NameCollector:
         self.lang = lang
         self.near = near
         self.finder = MentionFinder()
+        self._indexes: dict[str | None, NearVariantIndex] = {}
+
+    def _near_index(self, lang: str | None) -> NearVariantIndex:
+        if lang not in self._indexes:
+            self._indexes[lang] = NearVariantIndex(self.matcher_for(lang))
+        return self._indexes[lang]
 
     def texts(self, doc: Document) -> list[tuple[str, str | None, str | None]]:
         """(text, its language, the source text it translates or None) for each text read in `doc`."""
@@ -183,7 +189,7 @@ class NameCollector:
                 entities.append(entity_of.get(name.start))
             if self.near:
                 words: dict[str, set[str]] = defaultdict(set)
-                for word, before in candidates(text, covered):
+                for word, before in candidates(text, covered, keep=self._near_index(lang).may_suggest):
                     words[word].add(before)
                 result.near.append((lang, words, {idx for _, idx in chosen}))
                 result.lower.update(w if w.isascii() and w.isalpha() else _fold(w) for w in lower)
