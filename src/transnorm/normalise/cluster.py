@@ -52,7 +52,7 @@ class Spelling:
     surname: str
     entity: str | None = None
     tied: str = ""  # a surname written alone: the full spelling its documents tie it to ("" if none)
-    docs: Counter[str] = field(default_factory=Counter)
+    docs: list[str] = field(default_factory=list)  # a document id per mention (a list: 8 bytes each)
     roles: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
     natives: Counter[str] = field(default_factory=Counter)
@@ -63,9 +63,10 @@ class Spelling:
 
     @property
     def count(self) -> int:
-        return sum(self.docs.values())
+        return len(self.docs)
 
     def merge(self, other: Spelling) -> None:
+        self.docs.extend(other.docs)
         for name in _COUNTERS:
             getattr(self, name).update(getattr(other, name))
 
@@ -74,6 +75,7 @@ class Spelling:
         row: dict[str, Any] = {"text": self.text, "given": self.given, "surname": self.surname}
         row["entity"] = self.entity or ""
         row["tied"] = self.tied
+        row["docs"] = sorted(self.docs)
         for name in _COUNTERS:
             row[name] = sorted(getattr(self, name).items())
         return row
@@ -81,10 +83,13 @@ class Spelling:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Spelling:
         counters = {name: Counter({k: int(n) for k, n in row[name]}) for name in _COUNTERS}
-        return cls(row["text"], row["given"], row["surname"], row["entity"] or None, row["tied"], **counters)
+        docs = [str(d) for d in row["docs"]]
+        return cls(
+            row["text"], row["given"], row["surname"], row["entity"] or None, row["tied"], docs, **counters
+        )
 
 
-_COUNTERS = ("docs", "roles", "sources", "natives")
+_COUNTERS = ("roles", "sources", "natives")
 
 
 @dataclass

@@ -220,7 +220,7 @@ class NameCollector:
             s = spellings.get(key)
             if s is None:
                 s = spellings[key] = Spelling(name.text, name.given, name.surname, entity, tied)
-            s.docs[doc_id] += 1
+            s.docs.append(doc_id)
             if name.role:
                 s.roles[name.role] += 1
             anchor = anchors.get(k)

@@ -206,8 +206,9 @@ def _assemble(
             for text, docs in sorted(merged.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
         ]
         docs_multi = []
-        for doc_id in sorted({d for s in person.spellings for d in s.docs}):
-            used = [s for s in person.spellings if doc_id in s.docs]
+        doc_sets = [(s, set(s.docs)) for s in person.spellings]
+        for doc_id in sorted({d for _, docs in doc_sets for d in docs}):
+            used = [s for s, docs in doc_sets if doc_id in docs]
             if any(
                 len(_case_key(s.surname for s in same)) > 1
                 or len(_case_key(s.text for s in same if s.given)) > 1
