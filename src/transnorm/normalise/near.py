@@ -190,7 +190,7 @@ class NearVariantIndex:
                 if form and len(sk) >= _MIN_SKELETON and (owner.entry, form) not in self.by_key[sk]:
                     self.by_key[sk].append((owner.entry, form))
         self._suffixes = inflection.suffixes(matcher.lang)
-        self._may: dict[str, bool] = {}  # may_suggest, per word
+        self._may: dict[str, frozenset[int]] = {}  # entities_for, per word
         # entity -> its given names with conventions undone, so that Dmitrij supports Peskoff too
         # and their skeletons, so that Mohammed before a surname of Muhammad Al-Sahhaf is no stranger
         self.given_forms: dict[int, set[str]] = defaultdict(set)
@@ -206,12 +206,15 @@ class NearVariantIndex:
         `check-names` keeps only such words of each document until the whole corpus is read, so its
         memory does not grow with every capitalised word of every document.
         """
+        return bool(self.entities_for(word))
+
+    def entities_for(self, word: str) -> frozenset[int]:
+        """The glossary entries `suggest` could propose for `word` (memoised): only they matter in its context."""
         known = self._may.get(word)
         if known is None:
-            folded = fold_text(word)
-            known = self._may[word] = any(
-                skeleton(b) in self.by_key for b, _, _ in self._readings(word, folded)
-            )
+            readings = self._readings(word, fold_text(word))
+            known = frozenset(idx for b, _, _ in readings for idx, _ in self.by_key.get(skeleton(b), ()))
+            self._may[word] = known
         return known
 
     def suggest(

@@ -51,7 +51,8 @@ class NameReducer:
 
     def __init__(self) -> None:
         self.spellings: dict[tuple[str, str, str], Spelling] = {}
-        self.pending: list[tuple[str | None, str, dict[str, set[str]], set[int]]] = []
+        # (text language, word, words before it, entities of its documents) -> the documents
+        self.pending: dict[tuple[str | None, str, frozenset[str], frozenset[int]], list[str]] = {}
         self.common: set[str] = set()  # words seen in lower case: ordinary words, never names
         self.documents = 0
         self.signature: str | None = None
@@ -67,11 +68,15 @@ class NameReducer:
         self.langs.update(names.langs)
         self.common |= names.lower
         for text_lang, words, mentioned in names.near:
-            if near_index is not None:
-                index = near_index(text_lang)
-                words = {w: b for w, b in words.items() if index.may_suggest(w)}
-            if words:
-                self.pending.append((text_lang, names.id, words, mentioned))
+            index = near_index(text_lang) if near_index is not None else None
+            for word, before in words.items():
+                if index is not None and not index.may_suggest(word):
+                    continue
+                # only the entities the word could be taken for matter in its context: documents that
+                # agree on that share one entry, so memory grows with distinct contexts, not documents
+                relevant = mentioned & index.entities_for(word) if index is not None else mentioned
+                key = (text_lang, word, frozenset(before), frozenset(relevant))
+                self.pending.setdefault(key, []).append(names.id)
 
     def add_spellings(self, spellings: Iterable[Spelling]) -> None:
         """Add spellings counted elsewhere (one document's, or a Ray group's)."""
@@ -93,16 +98,17 @@ class NameReducer:
         """The report as a dict (see the README, "check-names")."""
         indexes: dict[str | None, NearVariantIndex] = {}
         near: dict[tuple[str, str], dict[str, Any]] = {}
-        for text_lang, doc_id, words, mentioned in sorted(self.pending, key=lambda p: (str(p[0]), p[1])):
+        for (text_lang, word, before, mentioned), doc_ids in self.pending.items():
             if text_lang not in indexes:
                 indexes[text_lang] = NearVariantIndex(matcher_for(text_lang))
-            for word, before in sorted(words.items()):
-                context = context_for(before, mentioned, self.common)
-                suggestion = indexes[text_lang].suggest(
-                    word, min_score=min_score, common=self.common, context=context
-                )
-                if suggestion is not None:
-                    _add_near(suggestion, doc_id, near)
+            context = context_for(before, mentioned, self.common)
+            suggestion = indexes[text_lang].suggest(
+                word, min_score=min_score, common=self.common, context=context
+            )
+            if suggestion is not None:
+                _add_near(suggestion, doc_ids, near)
+        for rec in near.values():
+            rec["documents"] = sorted(rec["documents"])
         if lang is None and self.langs:  # the language the texts are in: canonical spellings of that language
             lang = max(self.langs, key=lambda k: (self.langs[k], k))
         matcher = matcher_for(lang)
@@ -148,7 +154,10 @@ def _entry_roles(role: str) -> frozenset[str]:
     return frozenset(r for r in found if r and r not in NEUTRAL_ROLES)
 
 
-def _add_near(suggestion: Suggestion, doc_id: str, near: dict[tuple[str, str], dict[str, Any]]) -> None:
+def _add_near(
+    suggestion: Suggestion, doc_ids: list[str], near: dict[tuple[str, str], dict[str, Any]]
+) -> None:
+    """Count one suggestion in each of `doc_ids` (one word and context each; `documents` is a set until the end)."""
     rec = near.setdefault(
         (suggestion.text, suggestion.entity),
         {
@@ -159,15 +168,13 @@ def _add_near(suggestion: Suggestion, doc_id: str, near: dict[tuple[str, str], d
             "like": suggestion.matched_form,
             "evidence": [],
             "count": 0,
-            "documents": [],
+            "documents": set(),
         },
     )
     rec["score"] = max(rec["score"], suggestion.score)
     rec["evidence"] = sorted(set(rec["evidence"]) | set(suggestion.evidence))
-    rec["count"] += 1
-    if doc_id not in rec["documents"]:
-        rec["documents"].append(doc_id)
-        rec["documents"].sort()
+    rec["count"] += len(doc_ids)
+    rec["documents"].update(doc_ids)
 
 
 def _assemble(
