@@ -112,7 +112,7 @@ def test_check_names_on_records_reads_translations_or_source() -> None:
     plain = transnorm.check_names([{"id": "p", "text": "Peskow und Dmitri Peskov trafen sich."}], lang="de")
     assert plain["inconsistent_documents"][0]["document"] == "p"
     with pytest.raises(ValueError, match="side"):
-        transnorm.check_names(records, side="both")
+        transnorm.check_names(records, side="sideways")
 
 
 def test_import_stays_light() -> None:

@@ -76,41 +76,40 @@ def check_names(
     side: str = "auto",
     config: PipelineConfig | str | Path | None = None,
     min_score: float | None = None,
+    discover: bool | None = None,
 ) -> dict[str, Any]:
     """The name-consistency report of `transnorm check-names`, for records already in memory.
 
     `records` are records from `translate()` or a run's JSONL (dicts with `segments`), input dicts
     (`id`, `text`) or `Document`s. `side` says which text is checked: `"target"` (the translations),
-    `"source"` (the original text), or `"auto"`: the translations when any record has some. `lang`
-    is the language of the checked text (default: each record's target or detected language).
-    Returns a dict: `entities` (each with its spellings and counts), `inconsistent_documents`,
-    `near_variants` (unknown spellings close to a known name, to review), `documents`, `glossary`.
+    `"source"` (the original text), `"both"`, or `"auto"`: the translations when any record has some.
+    `lang` is the language of the checked text (default: each record's target or detected language).
+    `discover` (default: the config's `normalise.discover`) also reports people no glossary lists.
+    Returns a dict: `entities` (glossary entities and discovered people, each with its spellings,
+    counts and documents), `inconsistent_documents`, `source_names`, `near_variants`, `documents`,
+    `glossary`.
     """
-    from transnorm.normalise.matcher import load_matcher
+    from transnorm.normalise.people import matchers_for
     from transnorm.normalise.report import DEFAULT_MIN_SCORE
     from transnorm.normalise.report import check_names as build_report
 
-    if side not in ("auto", "source", "target"):
-        raise ValueError(f"side must be 'auto', 'source' or 'target', not {side!r}")
+    if side not in ("auto", "source", "target", "both"):
+        raise ValueError(f"side must be 'auto', 'source', 'target' or 'both', not {side!r}")
     cfg = _config(config, glossaries=glossaries)
     docs = [_as_record_document(r, i) for i, r in enumerate(records)]
-    use_target = side == "target" or (side == "auto" and any(s.target for d in docs for s in d.segments))
+    if side == "auto":
+        side = "target" if any(s.target for d in docs for s in d.segments) else "source"
     opts = cfg.normalise
-    matchers: dict[str | None, Any] = {}
-
-    def matcher_for(text_lang: str | None) -> Any:
-        if text_lang not in matchers:
-            matchers[text_lang] = load_matcher(
-                opts.glossaries,
-                text_lang,
-                generate=opts.generate_variants,
-                cache=opts.cache,
-                cache_dir=opts.cache_dir,
-            )
-        return matchers[text_lang]
-
     score = DEFAULT_MIN_SCORE if min_score is None else min_score
-    return build_report(docs, matcher_for, lang=lang, min_score=score, use_target=use_target)
+    return build_report(
+        docs,
+        matchers_for(opts),
+        lang=lang,
+        min_score=score,
+        side=side,
+        discover=opts.discover if discover is None else discover,
+        scheme=opts.scheme,
+    )
 
 
 def _as_record_document(item: Document | Mapping[str, Any], position: int) -> Document:

@@ -140,6 +140,11 @@ class NormaliseOptions:
     """Keep compiled glossaries in a cache (keyed by the files' hashes) so later runs start fast."""
     cache_dir: str | None = None
     """Folder of the compiled-glossary cache; default `$XDG_CACHE_HOME/transnorm/matchers`."""
+    discover: bool = True
+    """`check-names` also finds and clusters people that no glossary lists (`check-names --no-discover` turns it off)."""
+    scheme: str = "auto"
+    """Transliteration scheme of the canonical spellings `check-names` proposes for discovered people
+    (`auto`: the press convention of the report language, English Wikipedia's for English)."""
 
 
 @dataclass(frozen=True)

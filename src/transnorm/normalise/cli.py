@@ -25,10 +25,27 @@ def register(sub: Any) -> None:
     p.add_argument("--config", help="TOML config file")
     p.set_defaults(func=_cmd_normalise)
 
-    c = sub.add_parser("check-names", help="report the spellings a corpus uses for each glossary entity")
+    c = sub.add_parser("check-names", help="report the spellings a corpus uses for each person and entity")
     _inputs(c)
     _glossary_args(c)
-    c.add_argument("--lang", help="language of the texts (default: detect per document)")
+    c.add_argument("--lang", help="language of the texts (default: from each record, else detect)")
+    c.add_argument(
+        "--side",
+        choices=("target", "source", "both"),
+        default="target",
+        help="text of records with translations to check (default: target)",
+    )
+    c.add_argument(
+        "--no-discover", action="store_true", help="report glossary entities only (no discovered people)"
+    )
+    c.add_argument(
+        "--scheme", help="transliteration scheme of proposed canonical spellings (default: config, 'auto')"
+    )
+    c.add_argument(
+        "--propose-glossary",
+        metavar="FILE.yaml",
+        help="also write the discovered people as glossary entries to review (then pass it with --glossary)",
+    )
     c.add_argument(
         "--format",
         dest="report_format",
@@ -105,60 +122,115 @@ def _config(args: argparse.Namespace, *, stages: tuple[str, ...]) -> Any:
 
 
 def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
+    from transnorm.cli import exit_status
     from transnorm.job import run_job
 
     stages = ("segment", "normalise") if args.lang else ("detect", "segment", "normalise")
     cfg = _config(args, stages=stages)
-    summary = run_job(args.inputs, config=cfg, output=args.output, stdout=out, stdin=stdin)
-    from transnorm.cli import exit_status
-
+    pipe = _RecordAwarePipeline(cfg)
+    try:
+        summary = run_job(args.inputs, config=cfg, output=args.output, stdout=out, stdin=stdin, pipeline=pipe)
+    finally:
+        pipe.close()
     return exit_status(summary.documents, summary.documents_with_errors)
 
 
+class _RecordAwarePipeline:
+    """The normalise pipeline, except that records (`run`/`align` output) keep their segments.
+
+    A record's translations are normalised (target side, language from the record); a plain document
+    goes through detect/segment/normalise on its text as before.
+    """
+
+    def __init__(self, config: Any) -> None:
+        from dataclasses import replace
+
+        from transnorm.normalise.stage import NormaliseStage
+        from transnorm.pipeline import Pipeline
+
+        self.inner = Pipeline(config)
+        target_cfg = replace(config, normalise=replace(config.normalise, side="target"))
+        self._target_cfg = target_cfg
+        self._stage: Any = None
+        self._factory = NormaliseStage
+
+    @property
+    def stage_for_records(self) -> Any:
+        if self._stage is None:
+            self._stage = self._factory(self._target_cfg)
+        return self._stage
+
+    def stream(self, docs: Any, *, workers: int = 1) -> Any:
+        from transnorm.normalise.people import as_record
+
+        for doc in docs:
+            rec = as_record(doc)
+            if rec is doc:
+                yield from self.inner.stream([doc])
+            else:
+                yield self._normalise_record(rec)
+
+    def _normalise_record(self, doc: Any) -> Any:
+        if any(seg.target for seg in doc.segments):
+            return self.stage_for_records(doc)
+        return self.inner.stage("normalise")(doc)  # a record without translations: its sources
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    from transnorm.normalise.matcher import load_matcher
+    from transnorm.normalise.people import as_record, matchers_for
+    from transnorm.normalise.propose import write_proposals
     from transnorm.normalise.report import DEFAULT_MIN_SCORE, FORMATS, check_names
     from transnorm.pipeline import Pipeline
     from transnorm.read import read_documents
+    from transnorm.translit import ERR_SCHEME, SCHEMES
 
     cfg = _config(args, stages=("detect",))  # with --lang, detect only sets the given language
     opts = cfg.normalise
-    matchers: dict[str | None, Any] = {}
-
-    def matcher_for(lang: str | None) -> Any:
-        if lang not in matchers:
-            matchers[lang] = load_matcher(
-                opts.glossaries,
-                lang,
-                generate=opts.generate_variants,
-                cache=opts.cache,
-                cache_dir=opts.cache_dir,
-            )
-        return matchers[lang]
-
+    matcher_for = matchers_for(opts)
     matcher_for(args.lang)  # a broken glossary is a usage error before any input is read
+    scheme = args.scheme or opts.scheme
+    if scheme != "auto" and scheme not in SCHEMES:
+        print(
+            f"transnorm: error: {ERR_SCHEME.format(scheme=scheme, choices='auto, ' + ', '.join(SCHEMES))}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     failed: list[str] = []
 
-    def readable(docs: Any) -> Any:
+    def readable(pipe: Any, docs: Any) -> Any:
         for doc in docs:
-            if doc.errors:
-                failed.append(doc.id)
-                print(f"transnorm: skipping {doc.id}: {doc.errors[0].message}", file=sys.stderr)
-            else:
-                yield doc
+            rec = as_record(doc)
+            for item in [rec] if rec is not doc else pipe.stream([doc]):
+                if item.stopped:
+                    failed.append(item.id)
+                    print(f"transnorm: skipping {item.id}: {item.errors[0].message}", file=sys.stderr)
+                else:
+                    yield item
 
     with Pipeline(cfg) as pipe:
-        docs = readable(
-            pipe.stream(read_documents(args.inputs, stdin=stdin, max_chars=cfg.max_document_chars))
-        )
+        docs = readable(pipe, read_documents(args.inputs, stdin=stdin, max_chars=cfg.max_document_chars))
         min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
-        report = check_names(docs, matcher_for, lang=args.lang, min_score=min_score)
+        report = check_names(
+            docs,
+            matcher_for,
+            lang=args.lang,
+            min_score=min_score,
+            side=args.side,
+            discover=opts.discover and not args.no_discover,
+            scheme=scheme,
+        )
     text = FORMATS[args.report_format](report)
     if args.output and args.output != "-":
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)
     else:
         out.write(text)
+    if args.propose_glossary:
+        n = write_proposals(report, args.propose_glossary, lang=args.lang)
+        print(f"transnorm: wrote {n} proposed entries to {args.propose_glossary}", file=sys.stderr)
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 

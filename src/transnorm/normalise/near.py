@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from transnorm.normalise import inflection
 from transnorm.normalise.fold import fold_text
@@ -189,6 +190,7 @@ class NearVariantIndex:
                 if form and len(sk) >= _MIN_SKELETON and (owner.entry, form) not in self.by_key[sk]:
                     self.by_key[sk].append((owner.entry, form))
         self._suffixes = inflection.suffixes(matcher.lang)
+        self._may: dict[str, frozenset[int]] = {}  # entities_for, per word
         # entity -> its given names with conventions undone, so that Dmitrij supports Peskoff too
         # and their skeletons, so that Mohammed before a surname of Muhammad Al-Sahhaf is no stranger
         self.given_forms: dict[int, set[str]] = defaultdict(set)
@@ -197,6 +199,23 @@ class NearVariantIndex:
             for idx in owners:
                 self.given_forms[idx].add(translit_form(form))
                 self.given_keys[idx].add(skeleton(form))
+
+    def may_suggest(self, word: str) -> bool:
+        """A cheap pre-filter of `suggest`: some reading of `word` shares a skeleton with a glossary form.
+
+        `check-names` keeps only such words of each document until the whole corpus is read, so its
+        memory does not grow with every capitalised word of every document.
+        """
+        return bool(self.entities_for(word))
+
+    def entities_for(self, word: str) -> frozenset[int]:
+        """The glossary entries `suggest` could propose for `word` (memoised): only they matter in its context."""
+        known = self._may.get(word)
+        if known is None:
+            readings = self._readings(word, fold_text(word))
+            known = frozenset(idx for b, _, _ in readings for idx, _ in self.by_key.get(skeleton(b), ()))
+            self._may[word] = known
+        return known
 
     def suggest(
         self,
@@ -307,34 +326,62 @@ class NearVariantIndex:
         )
 
 
-def candidates(text: str, covered: list[bool]) -> list[tuple[str, str]]:
+def candidates(
+    text: str, covered: list[bool], keep: Callable[[str], bool] | None = None
+) -> list[tuple[str, str]]:
     """(word, the capitalised word right before it or "") for the words of `text` that may be names.
 
     A candidate is capitalised, has 4 letters or more, is not covered by a glossary mention, is
     not written after an article, and is not followed by another capitalised word (then it is a
     given name or part of a longer proper noun: Johannes Wilhelm, Grand Prix, Tony Macaroni Arena).
+    Only capitalised words are visited (one regex), and the words around each are read from the
+    text next to it, so the cost is that of the capitalised words, not of every word. `keep` (such
+    as `NearVariantIndex.may_suggest`) drops words early that could never be suggested anyway.
     """
     out = []
-    words = list(WORD_RE.finditer(text))
-    for i, m in enumerate(words):
+    for m in _cap_word_re().finditer(text):
         word = m.group()
-        if covered[m.start()] or not word[0].isupper() or len(romanise(word)) < _MIN_CANDIDATE_LETTERS:
+        if covered[m.start()] or len(romanise(word)) < _MIN_CANDIDATE_LETTERS:
             continue
-        prev = words[i - 1] if i else None
-        if prev is not None and prev.group().lower() in DETERMINERS and text[prev.end() : m.start()] == " ":
+        if keep is not None and not keep(word):
             continue
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        if nxt is not None and _NAME_GAP.fullmatch(text, m.end(), nxt.start()) and nxt.group()[0].isupper():
+        start = m.start()
+        prev_word = ""
+        if start >= 2 and text[start - 1] == " " and text[start - 2].isalpha():  # "word Name": the usual case
+            k = start - 2
+            while k >= 0 and (text[k].isalpha() or (text[k] in "'’-" and k and text[k - 1].isalpha())):
+                k -= 1
+            prev_start, prev_word = k + 1, text[k + 1 : start - 1]
+        elif start:
+            prev = _PREV_WORD.search(text, max(0, start - _LOOK_BACK), start)
+            if prev is not None and text[prev.end(1) : start] == " ":
+                prev_start, prev_word = prev.start(1), prev.group(1)
+        if prev_word and prev_word.lower() in DETERMINERS:
+            continue
+        nxt = _NEXT_WORD.match(text, m.end())
+        if nxt is not None and _NAME_GAP.fullmatch(text, m.end(), nxt.start(1)) and nxt.group(1)[0].isupper():
             continue
         before = ""
-        if prev is not None and text[prev.end() : m.start()] == " " and prev.group()[0].isupper():
-            folded = fold_text(prev.group())
-            if _titled(frozenset([folded])) or not (
-                covered[prev.start()] or _SENTENCE_END.search(text, 0, prev.start())
-            ):
+        if prev_word and prev_word[0].isupper():
+            folded = fold_text(prev_word)
+            sentence_end = _SENTENCE_END.search(text, max(0, prev_start - _LOOK_BACK), prev_start)
+            if _titled(frozenset([folded])) or not (covered[prev_start] or sentence_end):
                 before = folded  # a title (Kreml-Sprecher), or a mid-sentence word no glossary name covers
         out.append((word, before))
     return out
+
+
+_LOOK_BACK = 40
+# The word (as WORD_RE reads words) that ends last before a position, and the first one after it.
+_PREV_WORD = re.compile(r"(?<![^\W\d_])(?<![^\W\d_]['’-])([^\W\d_]+(?:['’-][^\W\d_]+)*)[\W\d_]*$")
+_NEXT_WORD = re.compile(r"[\W\d_]*?([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+
+
+@cache
+def _cap_word_re() -> re.Pattern[str]:
+    """A WORD_RE word that starts with a capital letter."""
+    up = "".join(re.escape(chr(c)) for c in range(0x10000) if chr(c).isupper() and chr(c).isalpha())
+    return re.compile(rf"(?<![^\W\d_])(?<![^\W\d_]['’-])[{up}][^\W\d_]*(?:['’-][^\W\d_]+)*")
 
 
 def context_for(occurrences: Iterable[str], entities: Iterable[int], common: Collection[str]) -> Context:
