@@ -16,7 +16,7 @@ source whose translation spells it in a way no rule knows (Tinkou for Тиньк
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING
 
 from transnorm.config import PipelineConfig
 from transnorm.document import UNDETERMINED, Document, Edit
@@ -26,13 +26,17 @@ from transnorm.normalise.context import filter_mentions
 from transnorm.normalise.fold import fold_text
 from transnorm.normalise.matcher import GlossaryMatcher, Mention, load_matcher
 
+if TYPE_CHECKING:
+    from transnorm.stages import Resources
+
 
 class NormaliseStage:
     """Built once from the config; compiles (or loads from cache) one matcher per text language."""
 
     name = "normalise"
+    process_safe = True
 
-    def __init__(self, config: PipelineConfig, resources: Any = None) -> None:
+    def __init__(self, config: PipelineConfig, resources: Resources | None = None) -> None:
         opts = config.normalise
         self.specs = tuple(opts.glossaries)
         self.side = opts.side

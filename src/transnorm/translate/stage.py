@@ -20,7 +20,7 @@ import logging
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transnorm.config import PipelineConfig
 from transnorm.document import UNDETERMINED, Document, Segment
@@ -43,6 +43,9 @@ from transnorm.translate.registry import (
 )
 from transnorm.translate.routed import RoutedEngine
 
+if TYPE_CHECKING:
+    from transnorm.stages import Resources
+
 STAGE = "translate"
 log = logging.getLogger(__name__)
 _UNCACHED_ENGINES = frozenset({"passthrough"})
@@ -52,11 +55,12 @@ class TranslateStage:
     """Translate every segment of every document into the configured target language."""
 
     name = STAGE
+    process_safe = False  # it batches for its engines in the main process
 
     def __init__(
         self,
         config: PipelineConfig,
-        resources: object | None = None,
+        resources: Resources | None = None,
         *,
         engines: dict[str, TranslationEngine] | None = None,
     ) -> None:
@@ -136,6 +140,10 @@ class TranslateStage:
             else (self.options.engine,)
         )
         return [n for n in names if getattr(self._engines.get(n) or engine_class(n), "runs_model", True)]
+
+    def statistics(self) -> dict[str, int]:
+        """Counters of this stage's work so far (segments, cache hits, engine calls, flags ...)."""
+        return dict(self.stats)
 
     # -- the stage -----------------------------------------------------------------------------
     def __call__(self, doc: Document) -> Document:
@@ -274,10 +282,9 @@ class TranslateStage:
         calls it once the document is done)."""
         for key in [k for k in self._failed_segments if k[0] == id(doc)]:
             del self._failed_segments[key]
-        engines = sorted({s.engine for s in doc.segments if s.engine})
-        models = sorted({s.model for s in doc.segments if s.model})
-        doc.signature["engine"] = "+".join(engines) if engines else None
-        doc.signature["model"] = "+".join(models) if models else None
+        doc.signature.sign_translation(
+            {s.engine for s in doc.segments if s.engine}, {s.model for s in doc.segments if s.model}
+        )
 
 
 def _no_engine_message(
