@@ -144,11 +144,10 @@ class DocError:
 
     @classmethod
     def parse(cls, text: str, *, segment: int | None = None, fatal: bool = True) -> DocError:
-        """The error whose text form is `text`; text in no known form is kept as the message of an
-        `unknown E000` error, so that nothing is lost."""
+        """The error whose text form (`str(err)`) is `text`; `ValueError` for text in another form."""
         m = _ERROR_TEXT.match(text)
         if m is None:
-            return cls("unknown", "E000", text, segment=segment, fatal=fatal)
+            raise ValueError(f"not an error in the form 'stage E123: message': {text!r}")
         return cls(m["stage"], m["code"], m["message"], segment=segment, fatal=fatal)
 
     def to_record(self) -> dict[str, Any]:
