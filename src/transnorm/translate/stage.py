@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from transnorm.config import PipelineConfig
+from transnorm.config import PipelineConfig, TranslateOptions
 from transnorm.document import UNDETERMINED, Document, Segment
 from transnorm.errors import (
     E_MODEL_UNAVAILABLE,
@@ -81,18 +81,7 @@ class TranslateStage:
     def engine(self, name: str) -> TranslationEngine:
         """The engine `name`, built on first use with its configured options."""
         if name not in self._engines:
-            opts = dict(self.options.engine_options.get(name, {}))
-            cls = engine_class(name)
-            if issubclass(cls, RoutedEngine):  # may fetch a missing model, unless offline
-                opts.setdefault("download", not self.offline)
-            if getattr(cls, "routed", False):  # engines that pick a model per pair
-                opts.setdefault("models", dict(self.options.models))
-                opts.setdefault("model_pattern", self.options.model_pattern)
-                opts.setdefault("multilingual_model", self.options.multilingual_model)
-                opts.setdefault("pivot_lang", self.options.pivot_lang)
-                if self.options.model is not None:
-                    opts.setdefault("model", self.options.model)
-            self._engines[name] = create_engine(name, opts)
+            self._engines[name] = configured_engine(name, self.options, offline=self.offline)
         return self._engines[name]
 
     def route(self, source: str, target: str) -> str:
@@ -285,6 +274,24 @@ class TranslateStage:
         doc.signature.sign_translation(
             {s.engine for s in doc.segments if s.engine}, {s.model for s in doc.segments if s.model}
         )
+
+
+def configured_engine(name: str, options: TranslateOptions, *, offline: bool) -> TranslationEngine:
+    """The engine `name` built with its options from `translate.engine_options`; an engine that picks
+    a model per pair also gets the shared routing options (`translate.models`, `model_pattern`, ...)
+    and, unless `offline`, may fetch a missing model. The translate stage and `align` build engines so."""
+    opts = dict(options.engine_options.get(name, {}))
+    cls = engine_class(name)
+    if issubclass(cls, RoutedEngine):  # may fetch a missing model, unless offline
+        opts.setdefault("download", not offline)
+    if getattr(cls, "routed", False):  # engines that pick a model per pair
+        opts.setdefault("models", dict(options.models))
+        opts.setdefault("model_pattern", options.model_pattern)
+        opts.setdefault("multilingual_model", options.multilingual_model)
+        opts.setdefault("pivot_lang", options.pivot_lang)
+        if options.model is not None:
+            opts.setdefault("model", options.model)
+    return create_engine(name, opts)
 
 
 def _no_engine_message(
