@@ -99,10 +99,11 @@ class NamesActor:
 
     def __init__(self, config: Mapping[str, Any], lang: str | None, side: str) -> None:
         from transnorm.config import config_from_dict
+        from transnorm.normalise.matcher import MatcherCache
         from transnorm.normalise.near import NearVariantIndex
-        from transnorm.normalise.people import NameCollector, matchers_for
+        from transnorm.normalise.people import NameCollector
 
-        matcher_for = matchers_for(config_from_dict(config).normalise)
+        matcher_for = MatcherCache.from_options(config_from_dict(config).normalise)
         indexes: dict[str | None, Any] = {}
 
         def index_for(text_lang: str | None) -> Any:
@@ -178,8 +179,9 @@ def check_names_dataset(
     except ImportError:
         raise missing_dependency("ray[data]", "ray", "Running on Ray Data") from None
     from transnorm.normalise.cluster import Spelling
+    from transnorm.normalise.matcher import MatcherCache
     from transnorm.normalise.near import DEFAULT_MIN_SCORE
-    from transnorm.normalise.people import doc_from_row, matchers_for
+    from transnorm.normalise.people import doc_from_row
     from transnorm.normalise.report import NameReducer
 
     cfg = config or PipelineConfig()
@@ -200,7 +202,7 @@ def check_names_dataset(
             reducer.add(doc_from_row(payload))
     opts = cfg.normalise
     return reducer.report(
-        matchers_for(opts),
+        MatcherCache.from_options(opts),
         lang=lang,
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
         discover=opts.discover if discover is None else discover,
