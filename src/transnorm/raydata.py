@@ -64,10 +64,7 @@ def process_dataset(
     `actors` is a fixed pool size or a (min, max) range for autoscaling; `num_gpus=1` places each
     actor on a GPU (use it with the transformers or ctranslate2 engine configured for `cuda`).
     """
-    try:
-        import ray  # noqa: F401
-    except ImportError:
-        raise missing_dependency("ray[data]", "ray", "Running on Ray Data") from None
+    _require_ray()
     cfg = config or PipelineConfig()
     return dataset.map_batches(
         PipelineActor,
@@ -174,10 +171,7 @@ def check_names_dataset(
     are grouped by key and added up on the cluster (`groupby(...).map_groups`); the driver reads the
     grouped rows and clusters them (a list of distinct spellings, small next to the corpus).
     """
-    try:
-        import ray  # noqa: F401
-    except ImportError:
-        raise missing_dependency("ray[data]", "ray", "Running on Ray Data") from None
+    _require_ray()
     from transnorm.normalise.cluster import Spelling
     from transnorm.normalise.matcher import MatcherCache
     from transnorm.normalise.near import DEFAULT_MIN_SCORE
@@ -208,3 +202,11 @@ def check_names_dataset(
         discover=opts.discover if discover is None else discover,
         scheme=scheme or opts.scheme,
     )
+
+
+def _require_ray() -> None:
+    """`MissingDependencyError` with the pip line, unless Ray is installed."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise missing_dependency("ray[data]", "ray", "Running on Ray Data") from None
