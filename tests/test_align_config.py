@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from transnorm.align.job import align_files
+from transnorm.align import align_files
 from transnorm.config import PipelineConfig
 from transnorm.document import Document
 from transnorm.errors import ConfigError
