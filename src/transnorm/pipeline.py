@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from transnorm import __version__
@@ -83,7 +84,9 @@ class Pipeline:
                 stream = _timed(
                     "+".join(names),
                     self.timings,
-                    lambda up, n=names: run_in_processes(up, self.config.to_dict(), n, workers),
+                    lambda up, n=names: run_in_processes(
+                        up, partial(_worker_pipeline, self.config.to_dict(), n), workers
+                    ),
                     stream,
                 )
                 continue
@@ -177,6 +180,13 @@ class Pipeline:
                     "split it or raise the limit in the config",
                 )
             yield doc
+
+
+def _worker_pipeline(config_dict: dict[str, Any], stages: tuple[str, ...]) -> Pipeline:
+    """The pipeline of `stages` that a worker process runs (`transnorm.parallel`), from the config."""
+    from transnorm.config import config_from_dict
+
+    return Pipeline(config_from_dict({**config_dict, "stages": list(stages)}))
 
 
 def as_document(item: Document | Mapping[str, Any] | str, position: int) -> Document:
