@@ -651,7 +651,7 @@ class MatcherCache:
         cache_dir: str | Path | None = None,
     ) -> None:
         self.specs = tuple(specs)
-        self._options = {"generate": generate, "cache": cache, "cache_dir": cache_dir}
+        self.generate, self.cache, self.cache_dir = generate, cache, cache_dir
         self._matchers: dict[str | None, GlossaryMatcher] = {}
 
     @classmethod
@@ -663,7 +663,9 @@ class MatcherCache:
 
     def __call__(self, lang: str | None) -> GlossaryMatcher:
         if lang not in self._matchers:
-            self._matchers[lang] = load_matcher(self.specs, lang, **self._options)  # type: ignore[arg-type]
+            self._matchers[lang] = load_matcher(
+                self.specs, lang, generate=self.generate, cache=self.cache, cache_dir=self.cache_dir
+            )
         return self._matchers[lang]
 
     @property

@@ -38,7 +38,6 @@ class NormaliseStage:
 
     def __init__(self, config: PipelineConfig, resources: Resources | None = None) -> None:
         opts = config.normalise
-        self.specs = tuple(opts.glossaries)
         self.side = opts.side
         self.lang = normalise_lang(opts.lang) if opts.lang else None
         self.target_lang = normalise_lang(config.target_lang)
@@ -98,7 +97,7 @@ class NormaliseStage:
             doc.edits.extend(edits)
         if changed and self.side == "source":
             _rebuild_source(doc)
-        doc.signature["glossary"] = self.signature["glossary"]
+        doc.signature.update(self.signature)
         return doc
 
     @property
