@@ -15,6 +15,7 @@ from transnorm.config import STAGE_NAMES
 from transnorm.detect import DetectorConfig, LanguageDetector
 from transnorm.document import DocError
 from transnorm.errors import ConfigError, OptionError, TransnormError
+from transnorm.segment import split_sentences
 from transnorm.signature import Signature
 from transnorm.stages import STAGES, Resources
 from transnorm.translit import transliterate
@@ -152,6 +153,7 @@ def test_a_tmx_header_error_reads_back_even_when_the_document_id_holds_a_colon(t
         (lambda: LanguageDetector(DetectorConfig(backend="nope")), "E202", ValueError),
         (lambda: LanguageDetector().detect(b"bytes"), "E203", TypeError),
         (lambda: transliterate("Путин", scheme="klingon"), "E504", ValueError),
+        (lambda: split_sentences("One. Two.", max_chars=0), "E001", ValueError),
     ],
 )
 def test_bad_options_deep_in_the_library_are_coded_errors(call, code: str, kind: type) -> None:

@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING
 
 from transnorm import _segment_data as data
 from transnorm.document import UNDETERMINED, Document, Segment
+from transnorm.errors import OptionError
 
 if TYPE_CHECKING:
     from transnorm.config import PipelineConfig
@@ -138,7 +139,7 @@ def split_sentences(text: str, lang: str | None = None, *, max_chars: int = 2000
     clause punctuation, then whitespace, then anywhere.  Whitespace-only text gives ``[]``.
     """
     if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1:
-        raise ValueError(ERR_MAX_CHARS.format(max_chars))
+        raise OptionError(ERR_MAX_CHARS.format(max_chars))
     rules = _rules_for(lang)
     spans: list[SentenceSpan] = []
     paragraph = 0
