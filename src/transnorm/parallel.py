@@ -1,8 +1,9 @@
 """Running the CPU stages in worker processes, in order, with bounded memory.
 
-`--workers N`: detect and segment (the stages before translate) and normalise (after it) run in N
-processes on chunks of documents, while the translate stage stays in the main process and batches for
-its engine. Chunks are submitted a bounded number ahead and collected first-in first-out, so output
+`--workers N`: the stages that declare themselves safe there (`process_safe`: detect, segment and
+normalise) run in N processes on chunks of documents, while the translate stage stays in the main
+process and batches for its engine. The runner hands this module a picklable factory of the
+pipeline each worker runs, so this module never imports the runner. Chunks are submitted a bounded number ahead and collected first-in first-out, so output
 order and content are the same as with one process, and memory does not grow with the input.
 
 Workers end when the process that started them dies, even by `kill -9` (which runs no clean-up): on
