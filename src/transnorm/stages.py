@@ -11,7 +11,9 @@ special-cases a stage by its name:
 - `pipe(docs) -> docs`: it batches across documents; the runner hands it the whole stream;
 - `process_safe = True`: it may run in worker processes (`--workers`), built there from the config;
 - `statistics() -> dict[str, int]`: counters a run summary reports under the stage's name;
-- `model_engines() -> list[str]`: the model engines it runs, which keep the cores busy themselves.
+- `model_engines() -> list[str]`: the model engines it runs, which keep the cores busy themselves;
+- `signature` (a mapping): fields it adds to the run signature (`transnorm.signature`), such as the
+  normalise stage's glossary.
 """
 
 from __future__ import annotations
