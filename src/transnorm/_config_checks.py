@@ -156,7 +156,7 @@ def _output_format(value: str, where: str) -> str:
 
 
 def _stage_names(value: tuple[str, ...], where: str) -> tuple[str, ...]:
-    from transnorm.config import STAGE_NAMES
+    from transnorm.stages import STAGE_NAMES
 
     unknown = [s for s in value if s not in STAGE_NAMES]
     if unknown:

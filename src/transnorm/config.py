@@ -26,14 +26,13 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from transnorm._config_checks import CHECKS
 from transnorm.errors import ConfigError, InputError
+from transnorm.stages import STAGE_NAMES
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-STAGE_NAMES = ("detect", "segment", "translate", "normalise")
-"""Every stage, in the one order they run in; a config names a subset, in this order."""
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 """A config file larger than this is refused (a config is a few kilobytes; this stops `/dev/zero`)."""
 

@@ -1,8 +1,9 @@
 """Running the CPU stages in worker processes, in order, with bounded memory.
 
-`--workers N`: detect and segment (the stages before translate) and normalise (after it) run in N
-processes on chunks of documents, while the translate stage stays in the main process and batches for
-its engine. Chunks are submitted a bounded number ahead and collected first-in first-out, so output
+`--workers N`: the stages that declare themselves safe there (`process_safe`: detect, segment and
+normalise) run in N processes on chunks of documents, while the translate stage stays in the main
+process and batches for its engine. The runner hands this module a picklable factory of the
+pipeline each worker runs, so this module never imports the runner. Chunks are submitted a bounded number ahead and collected first-in first-out, so output
 order and content are the same as with one process, and memory does not grow with the input.
 
 Workers end when the process that started them dies, even by `kill -9` (which runs no clean-up): on
@@ -21,7 +22,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any
@@ -35,14 +36,10 @@ _WATCHDOG_SECONDS = 0.5
 _worker_pipeline: Any = None
 
 
-def _init_worker(config_dict: dict[str, Any], stages: tuple[str, ...], owner: int) -> None:
+def _init_worker(build: Callable[[], Any], owner: int) -> None:
     global _worker_pipeline
     _die_with(owner)
-    from transnorm.config import config_from_dict
-    from transnorm.pipeline import Pipeline
-
-    config = config_from_dict({**config_dict, "stages": list(stages)})
-    _worker_pipeline = Pipeline(config)
+    _worker_pipeline = build()
 
 
 def _die_with(owner: int) -> None:
@@ -80,17 +77,17 @@ def _run_chunk(docs: list[Document]) -> list[Document]:
 
 def run_in_processes(
     docs: Iterable[Document],
-    config_dict: dict[str, Any],
-    stages: tuple[str, ...],
+    build: Callable[[], Any],
     workers: int,
     *,
     chunk_docs: int = CHUNK_DOCS,
 ) -> Iterator[Document]:
-    """Run `stages` over `docs` in `workers` processes; yields documents in input order."""
+    """Run the pipeline that `build()` makes (in each worker: a picklable module-level callable)
+    over `docs` in `workers` processes; yields documents in input order."""
     it = iter(docs)
     ahead = workers * 3
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(config_dict, stages, os.getpid())
+        max_workers=workers, initializer=_init_worker, initargs=(build, os.getpid())
     ) as pool:
         pending: deque[Future[list[Document]]] = deque()
         while True:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 from transnorm.cli import exit_status
 from transnorm.document import Document
@@ -81,15 +81,9 @@ def _cmd_align(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) 
 
 def _with_name_check(docs: Iterator[Document], specs: tuple[str, ...]) -> Iterator[Document]:
     from transnorm.align.crossnames import add_name_check
-    from transnorm.normalise import load_matcher
+    from transnorm.normalise.matcher import MatcherCache
 
-    matchers: dict[str | None, Any] = {}
-
-    def matcher_for(lang: str | None) -> Any:
-        if lang not in matchers:
-            matchers[lang] = load_matcher(specs, lang)
-        return matchers[lang]
-
+    matcher_for = MatcherCache(specs)
     matcher_for(None)  # a broken glossary is a usage error before any document is written
     for doc in docs:
         yield add_name_check(doc, matcher_for)

@@ -180,7 +180,8 @@ class _RecordAwarePipeline:
 
 
 def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    from transnorm.normalise.people import as_record, matchers_for
+    from transnorm.normalise.matcher import MatcherCache
+    from transnorm.normalise.people import as_record
     from transnorm.normalise.propose import write_proposals
     from transnorm.normalise.report import DEFAULT_MIN_SCORE, FORMATS, check_names
     from transnorm.pipeline import Pipeline
@@ -189,7 +190,7 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
 
     cfg = _config(args, stages=("detect",))  # with --lang, detect only sets the given language
     opts = cfg.normalise
-    matcher_for = matchers_for(opts)
+    matcher_for = MatcherCache.from_options(opts)
     matcher_for(args.lang)  # a broken glossary is a usage error before any input is read
     scheme = args.scheme or opts.scheme
     if scheme != "auto" and scheme not in SCHEMES:
