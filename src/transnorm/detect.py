@@ -66,6 +66,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import math
 import os
 import re
 import threading
@@ -78,6 +79,7 @@ from typing import TYPE_CHECKING
 
 from transnorm import _script_data as sd
 from transnorm._name_mask import Masked, glossary_names, mask_names
+from transnorm._word_data import CUE_MARKS, FUNCTION_WORDS
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
@@ -92,6 +94,15 @@ _MASK_MIN_SHARE = 0.4
 # confidence scaled by the share of the other letters.
 _KNOWN_NAMES_SHARE = 0.5
 _WORD_RE = re.compile(r"\w+")
+# Word evidence (function words, ``_word_data.py``) weighs in on texts of up to this many characters;
+# each function word of a candidate multiplies its probability by _WORD_FACTOR.
+_WORDS_MAX_CHARS = 200
+_WORD_FACTOR = 10.0
+_LD_TEMPER = 0.2
+_MIN_PROB = 1e-30
+# Words for the function-word tables: letters joined by apostrophes ("l'Europe", "didn't"); a
+# capital letter with a full stop is an initial (U.S., D.C., J. Smith), not a word.
+_FUNCTION_WORD_RE = re.compile(r"[A-Z]\.|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CJK_SCRIPTS = ("HAN", "KANA", "HANGUL")
 
 ERR_UNKNOWN_LANGUAGE = (
@@ -539,6 +550,10 @@ class LanguageDetector:
         scores: Counter[str] = Counter()
         for ld, prob in zip(ld_langs, probs, strict=True):
             scores[_iso(ld)] += prob * (priors.get(_iso(ld), 1.0) if priors else 1.0)
+        if len(text) <= _WORDS_MAX_CHARS:
+            hits = _function_word_hits(masked.text if masked is not None else text, scores)
+            if hits:
+                scores = _with_word_evidence(scores, hits)
         mass = sum(scores.values())
         if mass <= 0:
             return Detection(UNDETERMINED, 0.0)
@@ -567,6 +582,52 @@ class LanguageDetector:
             return None
         masked = mask_names(text, glossary_names(self._config.name_glossaries), _script_of)
         return None if masked.kept == masked.total else masked
+
+
+def _with_word_evidence(scores: Mapping[str, float], hits: Mapping[str, int]) -> Counter[str]:
+    """langdetect's scores, tempered, times _WORD_FACTOR per function word of each language.
+
+    On a short text langdetect is sure of its answer (0.99999 against 0.00001) on the strength of
+    a few n-grams, so its probabilities are tempered (raised to _LD_TEMPER) before the words
+    weigh in: as ``exp(_LD_TEMPER * log p + hits * log _WORD_FACTOR)``, normalised.
+    """
+    logs = {
+        lang: _LD_TEMPER * math.log(max(p, _MIN_PROB)) + hits.get(lang, 0) * math.log(_WORD_FACTOR)
+        for lang, p in scores.items()
+    }
+    top = max(logs.values())
+    return Counter({lang: math.exp(v - top) for lang, v in logs.items()})
+
+
+def _words(text: str) -> list[str]:
+    """Lower-cased words of ``text``, initials left out; a word is cut at its apostrophes, each
+    piece keeping the apostrophe on its side: "l'Europe" -> "l'", "'europe"; "didn't" -> "didn'", "'t".
+    """
+    words = []
+    for match in _FUNCTION_WORD_RE.finditer(text.replace("’", "'")):
+        word = match.group().lower()
+        if word.endswith("."):
+            continue
+        pieces = word.split("'")
+        last = len(pieces) - 1
+        words.extend(("'" if i else "") + p + ("'" if i < last else "") for i, p in enumerate(pieces))
+    return words
+
+
+def _function_word_hits(text: str, langs: Mapping[str, float]) -> dict[str, int]:
+    """How many of ``text``'s words are function words of each of ``langs`` (``_word_data.py``)."""
+    hits: dict[str, int] = {}
+    tables = [(lang, FUNCTION_WORDS[lang]) for lang in langs if lang in FUNCTION_WORDS]
+    if len(tables) < 2:
+        return hits
+    for word in _words(text):
+        for lang, table in tables:
+            if word in table:
+                hits[lang] = hits.get(lang, 0) + 1
+    for mark, lang in CUE_MARKS.items():
+        if mark in text and lang in langs:
+            hits[lang] = hits.get(lang, 0) + text.count(mark)
+    return hits
 
 
 def _script_of(ch: str) -> str | None:
