@@ -26,10 +26,10 @@ _WORDS: dict[str, str] = {
     "ca": "el la els les de del dels al als i a en que és un una uns unes per amb no es seu seva seus "
     "seves com més però està estan aquest aquesta aquests aquestes va van ha han era ser molt també "
     "sobre entre sense hi quan on perquè jo ell ella ells elles ja fins des anys pot encara ho li pel "
-    "pels l' d' s' n' m' tot tots totes això allò són sóc fer dels nosaltres vosaltres meu meva mateix",
+    "pels l' d' s' n' m' tot tots totes això allò són sóc fer dels nosaltres vosaltres meu meva mateix em et ens us teu nostre vostre què qui ara aquí allà sí res cada molts moltes poc altres altre fa fer dir vaig vam hem heu he",
     "cs": "a v na je se že to s z do o od po za pro jako ale by byl byla bylo byli jsou jeho její jejich "
     "který která které kteří také jen může při velmi když tak už není ve ze k jsem jsme bude mezi "
-    "podle však ještě i jak co nebo řekl než tento tato toto bych aby si jsi",
+    "podle však ještě i jak co nebo řekl než tento tato toto bych aby si jsi nás nám vás mě mi ti ho mu jste jsi pokud ten ta ty tom těch protože kde kdy tady tam něco nic všechno všichni u před pod nad bez budou mám máš má máme mají",
     "cy": "y yr a ac i o yn ar mae ei am wedi gan bod eu fel ond hefyd roedd oedd nid dim hyn hynny "
     "gyda fe ni chi nhw ef hi byddai bydd ydy ydw sydd pan neu r mewn iawn",
     "da": "og at det som en et er af for på med til den har ikke jeg om var de vi han hun men så fra "
@@ -39,7 +39,7 @@ _WORDS: dict[str, str] = {
     "de": "der die das und ist nicht ein eine einen einem einer dem den des mit von zu auf für sich auch "
     "es ich sie wir er wird wurde werden hat haben sind war im zum zur bei nach aus über noch wie "
     "dass daß aber oder nur schon man kein keine um vor durch sehr wenn als sein seine ihr ihre "
-    "diese dieser dieses mehr gegen bis wo was hatte hatten kann muss soll will unter am vom",
+    "diese dieser dieses mehr gegen bis wo was hatte hatten kann muss soll will unter am vom ja nein doch so da dann denn hier dort mir mich dir dich ihm ihn uns euch ihnen mein meine dein unser bin bist seid los etwas nichts alles alle viel viele immer wieder heute morgen jetzt gibt geht worden wäre wären würde ohne zwischen sagte habe hast ins ans beim",
     "en": "the of and to in is that for it was on with as he she they are be by at this have has from "
     "not but his her an or which were will would their said been who what there we you i had can "
     "could should all about after into more than its our also when do does did these those them "
@@ -48,17 +48,17 @@ _WORDS: dict[str, str] = {
     "es": "el la los las de del y en que es un una unos unas por para con no se su sus al lo le les como "
     "más pero está están este esta estos estas ese esa fue ha han era ser muy también sobre entre "
     "sin hay cuando donde porque yo él ella ellos ellas nos ya todo todos hasta desde años dijo "
-    "puede aunque otro otra después hace sido son estaba tiene mi me qué",
+    "puede aunque otro otra después hace sido son estaba tiene mi me qué a he has hemos te tu tú mí nada cada mucho muchos muchas mucha poco otros algo así bien ahora aquí allí sí vamos va van voy cómo cuál quién eso esto usted ustedes nuestro nuestra sino u o",
     "et": "ja on ei see et oli olid olema aga kui või ka tema nad me mis kes mida seda selle nii kuid "
     "ainult juba veel siis nüüd järgi koos pärast ole olnud võib ta oma üle ning ma sa nende",
     "fi": "ja on ei se että oli ovat olla mutta kun tai myös hän he me mitä joka jotka tämä tämän sen "
     "niin kuin vain jo vielä sitten nyt mukaan kanssa jälkeen ole ollut voi minä sinä ovat olisi",
     "fr": "le la les des du de un une et est dans pour que qui sur pas ne au aux avec il elle ils elles "
     "nous vous je ce cette ces son sa ses par plus été sont ont mais ou où leur se lui y en très "
-    "aussi être avoir était fait comme tout dont l' d' qu' c' j' n' s' m' cet sans après avant chez",
+    "aussi être avoir était fait comme tout dont l' d' qu' c' j' n' s' m' cet sans après avant chez a à ai as avons avez lors on mon ma mes ton ta tes notre nos votre vos leurs quoi comment pourquoi bien oui non si cela ça rien tous toutes toute quand encore déjà ici là moi toi eux sera seront peut doit avait font entre sous depuis selon autre autres alors",
     "hr": "i je u na se da za s sa su od do po iz ne bi bio bila bilo kao ali još pri koji koja koje "
     "što ima može vrlo kada kad gdje to ta taj njegov sam smo biti će ga mu te ili ovo ovaj prema "
-    "nakon jer samo već",
+    "nakon jer samo već ja ti on ona mi vi oni me nas vas ih im joj sve svi ovdje tamo sada nije nisu ste si bih bismo neće treba mogu rekao rekla zašto",
     "hu": "a az és hogy nem is egy van volt meg de el ez azt ami amely aki mint csak már még ki be le "
     "fel vagy nagyon lesz kell után között szerint pedig mert ha sem majd ezt",
     "id": "yang dan di ke dari ini itu dengan untuk tidak akan pada adalah dalam juga ada oleh karena "
@@ -67,32 +67,32 @@ _WORDS: dict[str, str] = {
     "it": "il lo la i gli le di del della dei degli delle dello e è in nel nella nei che un una uno per "
     "con non si suo sua suoi al alla ai come più ma sono questo questa stato stata ha hanno era "
     "essere molto anche tra fra senza quando dove perché io lui lei loro già da dal dalla anni può "
-    "ancora ci ne sul sulla l' d' dell' all' nell' sull' dall' c' un' po' quello quella mi ti abbiamo",
+    "ancora ci ne sul sulla l' d' dell' all' nell' sull' dall' c' un' po' quello quella mi ti abbiamo a ad un o ho hai abbiamo avete sei siamo cosa chi quello tutto tutti poco ogni così bene ora qui sì no vi mio tuo nostro nostra se né dopo prima fa fare detto",
     "lt": "ir yra kad su į iš ne bet kaip buvo jis ji jie tai o per nuo už apie dėl po jau dar tik kuris "
     "kuri kurie arba labai bus gali savo tačiau taip prie nes mes aš",
     "lv": "un ir ka ar uz no par bet kā bija viņš viņa viņi tas tā to pēc arī vēl tikai jau kas kur "
     "kurš kura vai ļoti būs var savu savā lai pie mēs es nav",
     "nl": "de het een en van is niet dat die op te in met voor zijn er aan ook als maar om bij naar uit "
     "nog wel dan was werd wordt hij zij ze we wij ik heeft hebben worden geen door over tot kan zal "
-    "deze dit meer of haar hun zou moet al waar wat",
+    "deze dit meer of haar hun zou moet al waar wat mij me mijn jij je jou jouw u uw ons onze jullie hem zich nu hier daar toen alle alles iets niets veel weer zo ja nee morgen ben bent gaat gaan wil wilde moeten kunnen had hadden werden zei tegen zonder tussen na sinds onder",
     "no": "og at det som en et er av for på med til den har ikke jeg om var de vi han hun men så fra kan "
     "skal vil ved også etter når eller hadde ble blir seg dette denne der her enn mot under hvor hva "
     "være mye nå bare sin sitt sine meg deg oss dere deres hans hennes fikk får noen mange kommer "
     "sa bli hvis henne ham",
     "pl": "i w na z do się nie że to jest jak ale o od po za przez dla czy co tak już był była było są "
     "jego jej ich który która które oraz także tylko może pan ze we przy bardzo gdy tego tym jednak "
-    "jako być został",
+    "jako być został a nas nam was wam mnie mi ci go mu jestem jesteś jesteśmy jeśli jeżeli ten ta te tej tych aby żeby bo gdzie kiedy też więc tu tam coś nic wszystko wszyscy u przed pod nad między bez będzie będą mam masz ma mamy",
     "pt": "o a os as de do da dos das e em no na nos nas que é um uma uns umas por para com não se seu "
     "sua seus suas ao à aos às como mais mas está estão este esta isso isto foi tem têm era ser "
     "muito também sobre entre sem há quando onde porque eu ele ela eles elas já pelo pela pelos "
-    "pelas até desde anos disse pode ainda você depois essa esse são estava num numa",
+    "pelas até desde anos disse pode ainda você depois essa esse são estava num numa ou te tu nada cada muito muitos muitas pouco outro outros algo assim bem agora aqui ali sim vamos vai vão vou qual quem nós vocês nosso nossa lhe lhes me foram estar seja nem toda todo todos tudo",
     "ro": "și şi în de la cu pe pentru care este sunt nu un o din că se a au fost mai dar sau ce lui ei "
-    "el ea acest această aceasta prin după către fi va vor poate între despre când unde foarte iar",
+    "el ea acest această aceasta prin după către fi va vor poate între despre când unde foarte iar sa să si ne noi voi eu tu mă te îl îi le lor meu mea tău nostru cine cum aici acolo acum da tot toate toți fiecare mult am ai are avem aveți era fie ești suntem spus fără dintre spre până asupra",
     "sk": "a v na je sa že to s z do o od po za pre ako ale by bol bola bolo boli sú jeho jej ich ktorý "
     "ktorá ktoré ktorí tiež len môže pri veľmi keď tak už nie vo zo k som sme bude medzi podľa však "
-    "ešte aj alebo povedal než tento táto toto aby si",
+    "ešte aj alebo povedal než tento táto toto aby si nás nám vás ma mi ti ho mu ste ak ten tá tí tom tých pretože kde kedy tu tam niečo nič všetko všetci u pred pod nad bez budú mám máš má máme majú",
     "sl": "in je da v na se za z s so ki pa po tudi ne bo bil bila bilo kot od do ali še pri iz ter saj "
-    "ima lahko zelo ko kjer to ta njegov smo sem bi",
+    "ima lahko zelo ko kjer to ta njegov smo sem bi jaz ti on ona mi vi oni me te nas vas jih jim ji vse vsi tukaj tam zdaj že samo kako zakaj kje ker ni niso ste si bomo bodo more rekel rekla zato če",
     "so": "iyo oo ee ka ku la ay waxa wuxuu ayaa in uu u aan ah kale sida laakiin mid ama kuwa waa ugu "
     "iska ayuu si soo kala",
     "sq": "të në dhe e i për me nga që është një u ka nuk se do por si janë ishte kanë ky kjo ai ajo ata "
@@ -114,10 +114,10 @@ _WORDS: dict[str, str] = {
     "ru": "и в во не на что с со он она они мы вы я ты как это этот эта эти по но к у из за от о об так "
     "же для был была было были его её ее их только уже или бы который которая которые также при "
     "после когда может есть будет нас вас меня тебя мне там тут ли да нет все всё еще ещё очень "
-    "чтобы если сказал нам вам свой",
+    "чтобы если сказал нам вам свой ещё нет мой моя наш ваш тоже потому сейчас теперь здесь",
     "uk": "і й в у не на що з із він вона вони ми ви я ти як це цей ця ці по але до від за про так для "
     "був була було були його її їх тільки вже або б який яка які також при після коли може є буде "
-    "нас вас мене тебе мені там тут чи бути свого своїх та ж",
+    "нас вас мене тебе мені там тут чи бути свого своїх та ж ще нам вам мій моя наш ваш дуже тому щоб якщо сказав зараз тепер",
     "vi": "của và là có không được trong cho với người những các một này đã sẽ đang để từ khi cũng như "
     "tại về nhiều đó ra đến thì mà vào nhưng năm",
 }

@@ -98,7 +98,7 @@ _WORD_RE = re.compile(r"\w+")
 # each function word of a candidate multiplies its probability by _WORD_FACTOR.
 _WORDS_MAX_CHARS = 200
 _WORD_FACTOR = 10.0
-_LD_TEMPER = 0.2
+_LD_TEMPER_LETTERS = 200
 _MIN_PROB = 1e-30
 # Words for the function-word tables: letters joined by apostrophes ("l'Europe", "didn't"); a
 # capital letter with a full stop is an initial (U.S., D.C., J. Smith), not a word.
@@ -553,7 +553,8 @@ class LanguageDetector:
         if len(text) <= _WORDS_MAX_CHARS:
             hits = _function_word_hits(masked.text if masked is not None else text, scores)
             if hits:
-                scores = _with_word_evidence(scores, hits)
+                temper = min(1.0, sum(ch.isalpha() for ch in text) / _LD_TEMPER_LETTERS)
+                scores = _with_word_evidence(scores, hits, temper)
         mass = sum(scores.values())
         if mass <= 0:
             return Detection(UNDETERMINED, 0.0)
@@ -584,7 +585,7 @@ class LanguageDetector:
         return None if masked.kept == masked.total else masked
 
 
-def _with_word_evidence(scores: Mapping[str, float], hits: Mapping[str, int]) -> Counter[str]:
+def _with_word_evidence(scores: Mapping[str, float], hits: Mapping[str, int], temper: float) -> Counter[str]:
     """langdetect's scores, tempered, times _WORD_FACTOR per function word of each language.
 
     On a short text langdetect is sure of its answer (0.99999 against 0.00001) on the strength of
@@ -592,7 +593,7 @@ def _with_word_evidence(scores: Mapping[str, float], hits: Mapping[str, int]) ->
     weigh in: as ``exp(_LD_TEMPER * log p + hits * log _WORD_FACTOR)``, normalised.
     """
     logs = {
-        lang: _LD_TEMPER * math.log(max(p, _MIN_PROB)) + hits.get(lang, 0) * math.log(_WORD_FACTOR)
+        lang: temper * math.log(max(p, _MIN_PROB)) + hits.get(lang, 0) * math.log(_WORD_FACTOR)
         for lang, p in scores.items()
     }
     top = max(logs.values())
