@@ -22,7 +22,7 @@ from __future__ import annotations
 
 _WORDS: dict[str, str] = {
     "af": "die en van is het nie in op te dat met vir om aan sy hy ons was word sal ook maar nog kan wat "
-    "deur na tot hulle ek uit by wees daar hierdie sê gesê toe baie al",
+    "deur na tot hulle ek uit by wees daar hierdie sê gesê toe baie al se het hier waar wel jou jy julle my hom haar hul nou net sou moet gaan dit sodat want",
     "ca": "el la els les de del dels al als i a en que és un una uns unes per amb no es seu seva seus "
     "seves com més però està estan aquest aquesta aquests aquestes va van ha han era ser molt també "
     "sobre entre sense hi quan on perquè jo ell ella ells elles ja fins des anys pot encara ho li pel "
@@ -31,7 +31,7 @@ _WORDS: dict[str, str] = {
     "který která které kteří také jen může při velmi když tak už není ve ze k jsem jsme bude mezi "
     "podle však ještě i jak co nebo řekl než tento tato toto bych aby si jsi nás nám vás mě mi ti ho mu jste jsi pokud ten ta ty tom těch protože kde kdy tady tam něco nic všechno všichni u před pod nad bez budou mám máš má máme mají",
     "cy": "y yr a ac i o yn ar mae ei am wedi gan bod eu fel ond hefyd roedd oedd nid dim hyn hynny "
-    "gyda fe ni chi nhw ef hi byddai bydd ydy ydw sydd pan neu r mewn iawn",
+    "gyda fe ni chi nhw ef hi byddai bydd ydy ydw sydd pan neu r mewn iawn wel hwn hon yma nawr fy dy ein eich ti fi achos felly",
     "da": "og at det som en et er af for på med til den har ikke jeg om var de vi han hun men så fra "
     "kan skal vil ved også efter når eller havde blev bliver sig dette denne der her end mod under "
     "hvor hvad være meget nu kun sin sit sine mig dig os jer deres hans hendes fik får nogle mange "
@@ -52,7 +52,7 @@ _WORDS: dict[str, str] = {
     "et": "ja on ei see et oli olid olema aga kui või ka tema nad me mis kes mida seda selle nii kuid "
     "ainult juba veel siis nüüd järgi koos pärast ole olnud võib ta oma üle ning ma sa nende",
     "fi": "ja on ei se että oli ovat olla mutta kun tai myös hän he me mitä joka jotka tämä tämän sen "
-    "niin kuin vain jo vielä sitten nyt mukaan kanssa jälkeen ole ollut voi minä sinä ovat olisi",
+    "niin kuin vain jo vielä sitten nyt mukaan kanssa jälkeen ole ollut voi minä sinä ovat olisi en et emme ette eivät siis minun sinun hänen heidän meidän tuo nämä ne mikä kuka missä miksi koska jos vaan sekä eli sitä siitä siihen tässä aina olen olet olemme olette olivat sanoi",
     "fr": "le la les des du de un une et est dans pour que qui sur pas ne au aux avec il elle ils elles "
     "nous vous je ce cette ces son sa ses par plus été sont ont mais ou où leur se lui y en très "
     "aussi être avoir était fait comme tout dont l' d' qu' c' j' n' s' m' cet sans après avant chez a à ai as avons avez lors on mon ma mes ton ta tes notre nos votre vos leurs quoi comment pourquoi bien oui non si cela ça rien tous toutes toute quand encore déjà ici là moi toi eux sera seront peut doit avait font entre sous depuis selon autre autres alors",
@@ -98,13 +98,13 @@ _WORDS: dict[str, str] = {
     "sq": "të në dhe e i për me nga që është një u ka nuk se do por si janë ishte kanë ky kjo ai ajo ata "
     "më edhe tij saj pas deri mbi duke apo ose",
     "sv": "och att det som en ett är av för på med till den har inte jag om var de vi han hon men så "
-    "från kan ska skulle vid också efter när eller hade blev sig detta denna där här än mot under",
+    "från kan ska skulle vid också efter när eller hade blev sig detta denna där här än mot under dem sin sitt sina nu din ditt min mitt mig dig oss vad hur vem bara mycket många några kommer sa sade bli blir vara skall får fick ju väl inga ingen alla allt",
     "sw": "na ya wa za kwa ni la katika kama hiyo hii huo ambayo lakini pia au kuwa alisema yake wake wao "
     "sisi mimi yeye hakuna sana baada kabla tu ndani zaidi cha vya hivyo",
     "tl": "ang ng sa na mga at ay si ni hindi ito iyon siya sila kami tayo ako ka ko mo niya nila para "
     "kung pero dahil may mayroon wala din rin lang lamang po nang noong kay",
     "tr": "ve bir bu da de için ile çok daha olarak olan ama gibi en ne o ki her kadar sonra var yok mi "
-    "mı şu ancak değil ise veya göre tarafından şey ben biz onlar",
+    "mı şu ancak değil ise veya göre tarafından şey ben biz onlar son yıl oldu olduğu bunu buna ya şimdi bile hiç çünkü eğer nasıl neden kim bana sana onu ona benim senin onun bizim ediyor etti dedi",
     "bg": "и в във на не че се с със от за е да са по как но към това този тази тези беше бяха ще "
     "който която които също след когато може има той тя те ние вие аз ти ги го му си или само вече "
     "до при няма какво много нас вас мен тук там ли нещо бил била било",

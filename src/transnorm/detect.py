@@ -549,12 +549,14 @@ class LanguageDetector:
             share = 1 - masked.known / masked.total  # mostly known names and acronyms
         scores: Counter[str] = Counter()
         for ld, prob in zip(ld_langs, probs, strict=True):
-            scores[_iso(ld)] += prob * (priors.get(_iso(ld), 1.0) if priors else 1.0)
+            scores[_iso(ld)] += prob
         if len(text) <= _WORDS_MAX_CHARS:
             hits = _function_word_hits(masked.text if masked is not None else text, scores)
             if hits:
                 temper = min(1.0, sum(ch.isalpha() for ch in text) / _LD_TEMPER_LETTERS)
                 scores = _with_word_evidence(scores, hits, temper)
+        if priors:  # after the words: a per-call prior keeps its full weight
+            scores = Counter({lang: p * priors.get(lang, 1.0) for lang, p in scores.items()})
         mass = sum(scores.values())
         if mass <= 0:
             return Detection(UNDETERMINED, 0.0)
@@ -595,9 +597,12 @@ def _with_word_evidence(scores: Mapping[str, float], hits: Mapping[str, int], te
     logs = {
         lang: temper * math.log(max(p, _MIN_PROB)) + hits.get(lang, 0) * math.log(_WORD_FACTOR)
         for lang, p in scores.items()
+        if p > 0  # a language excluded by a zero prior stays excluded
     }
+    if not logs:
+        return Counter(scores)
     top = max(logs.values())
-    return Counter({lang: math.exp(v - top) for lang, v in logs.items()})
+    return Counter({lang: math.exp(logs[lang] - top) if lang in logs else 0.0 for lang in scores})
 
 
 def _words(text: str) -> list[str]:
