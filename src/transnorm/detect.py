@@ -1,6 +1,6 @@
 """Detect stage: deterministic language identification.
 
-Two steps, cheapest first, then a third for short texts:
+Two steps, cheapest first, then two more for short texts:
 
 1. **Script rules.** Letters are counted per Unicode script. A script written by one language
    decides alone (Hangul -> ko, Greek -> el, Thai -> th, Georgian -> ka ...); Han text is
@@ -40,8 +40,17 @@ every run and process, whatever other code does to langdetect's globals.
    says so. ``detect(text, priors=...)`` multiplies langdetect's probabilities by per-call
    weights (the pipeline gives a segment its document's language), and below
    ``DetectorConfig.min_confidence`` the answer is ``fallback`` (``Detection.unsure`` keeps
-   the detector's own). ``benchmarks/bench_detect_short.py`` measures headlines and short
-   sentences against plain langdetect.
+   the detector's own).
+
+4. **Function words.** On a text of up to 200 characters, langdetect's n-grams decide close
+   languages (es/pt/ca, de/nl, da/no, cs/sk, ru/bg) on a handful of samples and are wrongly
+   sure (0.99999 against 0.00001). Words decide them better: each word of the text that is a
+   function word of a candidate (``_word_data.py``: articles, prepositions, pronouns,
+   auxiliaries, written from knowledge of each language, not from a test corpus) multiplies
+   that candidate's score by ``_WORD_FACTOR``, after langdetect's probabilities are tempered
+   (raised to letters/200: the shorter the text, the less its n-grams count). A word shared by
+   several languages counts for each of them. ``benchmarks/bench_detect_short.py`` measures
+   headlines and short sentences against plain langdetect, with and without the words.
 
 Codes are ISO 639-1. langdetect's ``zh-cn`` and ``zh-tw`` (simplified and traditional script
 profiles) both map to ``zh``: the script is not the language. Texts in scripts that no rule or
@@ -95,7 +104,8 @@ _MASK_MIN_SHARE = 0.4
 _KNOWN_NAMES_SHARE = 0.5
 _WORD_RE = re.compile(r"\w+")
 # Word evidence (function words, ``_word_data.py``) weighs in on texts of up to this many characters;
-# each function word of a candidate multiplies its probability by _WORD_FACTOR.
+# each function word of a candidate multiplies its score by _WORD_FACTOR, after langdetect's
+# probabilities are raised to letters / _LD_TEMPER_LETTERS (at most 1).
 _WORDS_MAX_CHARS = 200
 _WORD_FACTOR = 10.0
 _LD_TEMPER_LETTERS = 200
@@ -170,6 +180,10 @@ class DetectorConfig:
         all names gets a lower confidence instead (see ``min_confidence``).
     name_glossaries: glossaries (paths or bundled names, as ``NormaliseOptions.glossaries``)
         whose person and place spellings are masked even at the start of a sentence.
+    function_words: on texts of up to 200 characters, weigh langdetect's answer with the
+        text's function words (``_word_data.py``: articles, prepositions, pronouns, auxiliaries
+        of each language): langdetect's n-grams confuse close languages on little text
+        (es/pt/ca, de/nl, da/no, ru/bg), their function words less so.
     min_confidence: a language answered with less confidence than this is replaced by
         ``fallback`` (``Detection.unsure`` keeps the detector's own answer). ``"und"`` stays.
     fallback: the language answered below ``min_confidence``; None keeps the detector's answer.
@@ -183,6 +197,7 @@ class DetectorConfig:
     backend: str = "auto"
     mask_names: bool = True
     name_glossaries: tuple[str, ...] = ("bundled",)
+    function_words: bool = True
     min_confidence: float = 0.0
     fallback: str | None = None
 
@@ -550,7 +565,7 @@ class LanguageDetector:
         scores: Counter[str] = Counter()
         for ld, prob in zip(ld_langs, probs, strict=True):
             scores[_iso(ld)] += prob
-        if len(text) <= _WORDS_MAX_CHARS:
+        if self._config.function_words and len(text) <= _WORDS_MAX_CHARS:
             hits = _function_word_hits(masked.text if masked is not None else text, scores)
             if hits:
                 temper = min(1.0, sum(ch.isalpha() for ch in text) / _LD_TEMPER_LETTERS)
@@ -591,8 +606,8 @@ def _with_word_evidence(scores: Mapping[str, float], hits: Mapping[str, int], te
     """langdetect's scores, tempered, times _WORD_FACTOR per function word of each language.
 
     On a short text langdetect is sure of its answer (0.99999 against 0.00001) on the strength of
-    a few n-grams, so its probabilities are tempered (raised to _LD_TEMPER) before the words
-    weigh in: as ``exp(_LD_TEMPER * log p + hits * log _WORD_FACTOR)``, normalised.
+    a few n-grams, so its probabilities are tempered (raised to ``temper`` < 1) before the words
+    weigh in: ``exp(temper * log p + hits * log _WORD_FACTOR)``, scaled so the best is 1.
     """
     logs = {
         lang: temper * math.log(max(p, _MIN_PROB)) + hits.get(lang, 0) * math.log(_WORD_FACTOR)
