@@ -26,7 +26,7 @@ _WORDS: dict[str, str] = {
     "ca": "el la els les de del dels al als i a en que és un una uns unes per amb no es seu seva seus "
     "seves com més però està estan aquest aquesta aquests aquestes va van ha han era ser molt també "
     "sobre entre sense hi quan on perquè jo ell ella ells elles ja fins des anys pot encara ho li pel "
-    "pels l' d' s' n' m' tot tots totes això allò són sóc fer dels nosaltres vosaltres meu meva mateix em et ens us teu nostre vostre què qui ara aquí allà sí res cada molts moltes poc altres altre fa fer dir vaig vam hem heu he",
+    "pels l' d' s' n' m' tot tots totes això allò són sóc fer dels nosaltres vosaltres meu meva mateix em et ens us teu nostre vostre què qui ara aquí allà sí res cada molts moltes poc altres altre fa fer dir vaig vam hem heu he si",
     "cs": "a v na je se že to s z do o od po za pro jako ale by byl byla bylo byli jsou jeho její jejich "
     "který která které kteří také jen může při velmi když tak už není ve ze k jsem jsme bude mezi "
     "podle však ještě i jak co nebo řekl než tento tato toto bych aby si jsi nás nám vás mě mi ti ho mu jste jsi pokud ten ta ty tom těch protože kde kdy tady tam něco nic všechno všichni u před pod nad bez budou mám máš má máme mají",
@@ -48,7 +48,7 @@ _WORDS: dict[str, str] = {
     "es": "el la los las de del y en que es un una unos unas por para con no se su sus al lo le les como "
     "más pero está están este esta estos estas ese esa fue ha han era ser muy también sobre entre "
     "sin hay cuando donde porque yo él ella ellos ellas nos ya todo todos hasta desde años dijo "
-    "puede aunque otro otra después hace sido son estaba tiene mi me qué a he has hemos te tu tú mí nada cada mucho muchos muchas mucha poco otros algo así bien ahora aquí allí sí vamos va van voy cómo cuál quién eso esto usted ustedes nuestro nuestra sino u o",
+    "puede aunque otro otra después hace sido son estaba tiene mi me qué a he has hemos te tu tú mí nada cada mucho muchos muchas mucha poco otros algo así bien ahora aquí allí sí vamos va van voy cómo cuál quién eso esto usted ustedes nuestro nuestra sino u o si",
     "et": "ja on ei see et oli olid olema aga kui või ka tema nad me mis kes mida seda selle nii kuid "
     "ainult juba veel siis nüüd järgi koos pärast ole olnud võib ta oma üle ning ma sa nende",
     "fi": "ja on ei se että oli ovat olla mutta kun tai myös hän he me mitä joka jotka tämä tämän sen "
@@ -114,10 +114,10 @@ _WORDS: dict[str, str] = {
     "ru": "и в во не на что с со он она они мы вы я ты как это этот эта эти по но к у из за от о об так "
     "же для был была было были его её ее их только уже или бы который которая которые также при "
     "после когда может есть будет нас вас меня тебя мне там тут ли да нет все всё еще ещё очень "
-    "чтобы если сказал нам вам свой ещё нет мой моя наш ваш тоже потому сейчас теперь здесь",
+    "чтобы если сказал нам вам свой ещё нет мой моя наш ваш тоже потому сейчас теперь здесь много",
     "uk": "і й в у не на що з із він вона вони ми ви я ти як це цей ця ці по але до від за про так для "
     "був була було були його її їх тільки вже або б який яка які також при після коли може є буде "
-    "нас вас мене тебе мені там тут чи бути свого своїх та ж ще нам вам мій моя наш ваш дуже тому щоб якщо сказав зараз тепер",
+    "нас вас мене тебе мені там тут чи бути свого своїх та ж ще нам вам мій моя наш ваш дуже тому щоб якщо сказав зараз тепер багато",
     "vi": "của và là có không được trong cho với người những các một này đã sẽ đang để từ khi cũng như "
     "tại về nhiều đó ra đến thì mà vào nhưng năm",
 }

@@ -109,7 +109,7 @@ _WORD_RE = re.compile(r"\w+")
 _WORDS_MAX_CHARS = 200
 _WORD_FACTOR = 10.0
 _LD_TEMPER_LETTERS = 200
-_MIN_PROB = 1e-30
+_MIN_PROB = 1e-12  # below this, langdetect's few multiplied samples say nothing more
 # Words for the function-word tables: letters joined by apostrophes ("l'Europe", "didn't"); a
 # capital letter with a full stop is an initial (U.S., D.C., J. Smith), not a word.
 _FUNCTION_WORD_RE = re.compile(r"[A-Z]\.|[^\W\d_]+(?:['’][^\W\d_]+)*")
