@@ -127,3 +127,9 @@ CUE_MARKS: dict[str, str] = {"¿": "es", "¡": "es"}
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, words in _WORDS.items()}
 """ISO 639-1 code -> its function words (lower case)."""
+
+LANGUAGES_OF_WORD: dict[str, frozenset[str]] = {}
+"""Function word -> the languages whose table has it (one look-up per word of a text)."""
+for _lang, _words in FUNCTION_WORDS.items():
+    for _word in _words:
+        LANGUAGES_OF_WORD[_word] = LANGUAGES_OF_WORD.get(_word, frozenset()) | {_lang}

@@ -88,7 +88,7 @@ from typing import TYPE_CHECKING
 
 from transnorm import _script_data as sd
 from transnorm._name_mask import Masked, glossary_names, mask_names
-from transnorm._word_data import CUE_MARKS, FUNCTION_WORDS
+from transnorm._word_data import CUE_MARKS, FUNCTION_WORDS, LANGUAGES_OF_WORD
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
@@ -638,12 +638,11 @@ def _words(text: str) -> list[str]:
 def _function_word_hits(text: str, langs: Mapping[str, float]) -> dict[str, int]:
     """How many of ``text``'s words are function words of each of ``langs`` (``_word_data.py``)."""
     hits: dict[str, int] = {}
-    tables = [(lang, FUNCTION_WORDS[lang]) for lang in langs if lang in FUNCTION_WORDS]
-    if len(tables) < 2:
+    if sum(lang in FUNCTION_WORDS for lang in langs) < 2:
         return hits
     for word in _words(text):
-        for lang, table in tables:
-            if word in table:
+        for lang in LANGUAGES_OF_WORD.get(word, ()):
+            if lang in langs:
                 hits[lang] = hits.get(lang, 0) + 1
     for mark, lang in CUE_MARKS.items():
         if mark in text and lang in langs:
