@@ -50,9 +50,7 @@ def test_bad_inputs_each_get_a_record_and_exit_code_1(tmp_path: Path) -> None:
     (tmp_path / "latin1.txt").write_bytes("Grüße".encode("latin-1"))
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x03")
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
-    (tmp_path / "lines.jsonl").write_text(
-        '{"id": "j1", "text": "Tak, stop."}\n{broken\n', encoding="utf-8"
-    )
+    (tmp_path / "lines.jsonl").write_text('{"id": "j1", "text": "Tak, stop."}\n{broken\n', encoding="utf-8")
     missing = str(tmp_path / "missing.txt")
     code, out = _run(["run", str(tmp_path), missing, "--to", "en", "--engine", "passthrough"])
     assert code == EXIT_DOC_ERRORS
