@@ -17,9 +17,11 @@ Also printed: the weak pairs (sr/mk, ca/es, cs/sk, no/da) on the 100-sentence-pe
 langid sample, all sentences and those of at most 60 characters: accuracy per language and the
 share given the partner's label; and sentences per second (CPU time) of each detector on the
 short sentences. Columns: ``langdetect`` = plain seeded langdetect (global factory);
-``no-mask`` = LanguageDetector with ``mask_names=False`` (before this benchmark's work);
-``transnorm`` = LanguageDetector with its defaults. No fallback is applied (``fallback=None``):
-the raw detection is scored.
+``no-mask`` = LanguageDetector with ``mask_names=False, function_words=False`` (script rules and
+narrowed langdetect only); ``no-words`` = LanguageDetector with ``function_words=False`` (names
+masked: before the function-word evidence); ``transnorm`` = LanguageDetector with its defaults
+(names masked and function words). No fallback is applied (``fallback=None``): the raw detection
+is scored.
 
 Run: ``.venv/bin/python benchmarks/bench_detect_short.py`` (data found by ``benchmarks/_data.py``).
 """
@@ -146,11 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     ntrex, langid = ntrex_dir(), data_file("langid/ntrex128_lid_sample.tsv")  # exit 2 naming what is missing
     heads, shorts, _ = ntrex_lines(ntrex)
     plain = plain_langdetect()
-    no_mask = LanguageDetector(DetectorConfig(mask_names=False))
+    no_mask = LanguageDetector(DetectorConfig(mask_names=False, function_words=False))
+    no_words = LanguageDetector(DetectorConfig(function_words=False))
     ours = LanguageDetector(DetectorConfig())
     detectors: dict[str, Callable[[str], str]] = {
         "langdetect": plain,
         "no-mask": lambda t: no_mask.detect(t).lang,
+        "no-words": lambda t: no_words.detect(t).lang,
         "transnorm": lambda t: ours.detect(t).lang,
     }
     speeds: dict[str, float] = {}
@@ -163,17 +167,20 @@ def main(argv: list[str] | None = None) -> int:
         report(title, rows, labels)
 
     defaults = DetectOptions()
-    segments = LanguageDetector(DetectorConfig(min_confidence=defaults.min_confidence))
-    doc_lang = {doc: ours.detect(doc).lang for doc in {r[2] for r in shorts}}
 
-    def as_segment(row: tuple) -> str:
+    def as_segment(segments: LanguageDetector, doc_lang: dict[str, str], row: tuple) -> str:
         """What SegmentStage labels a sentence with, under the default config."""
         lang = doc_lang[row[2]]
         if sum(ch.isalpha() for ch in row[1]) < defaults.segment_min_letters:
             return lang  # too short to detect alone: inherits the document's language
         return segments.detect(row[1], priors={lang: defaults.segment_prior}, fallback=lang).lang
 
-    labels = {"langdetect": [plain(r[1]) for r in shorts], "transnorm": [as_segment(r) for r in shorts]}
+    labels = {"langdetect": [plain(r[1]) for r in shorts]}
+    for name, words in (("no-words", False), ("transnorm", True)):
+        config = DetectorConfig(min_confidence=defaults.min_confidence, function_words=words)
+        segments = LanguageDetector(config)
+        doc_lang = {doc: segments.detect(doc).lang for doc in {r[2] for r in shorts}}
+        labels[name] = [as_segment(segments, doc_lang, r) for r in shorts]
     title = "short sentences as segments (SegmentStage with the default config: document language as prior and fallback)"
     report(title, shorts, labels)
 
