@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from transnorm.align.model import Alignment
 
 # Public name -> module. Imported on first use, so that `transnorm align --help` (which imports
-# `transnorm.align.cli`, and with it this package) stays fast.
+# `transnorm.cli.align`, and with it this package) stays fast.
 _EXPORTS = {
     "AlignConfig": "config",
     "Alignment": "model",

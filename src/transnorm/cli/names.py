@@ -11,7 +11,8 @@ import json
 import sys
 from typing import IO, Any
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+from transnorm.cli._common import EXIT_DOC_ERRORS as EXIT_PROBLEMS
+from transnorm.cli._common import EXIT_OK, EXIT_USAGE, config_from_args, exit_status
 
 
 def register(sub: Any) -> None:
@@ -106,8 +107,6 @@ def _glossary_help(parser: argparse.ArgumentParser) -> Any:
 
 
 def _config(args: argparse.Namespace, *, stages: tuple[str, ...]) -> Any:
-    from transnorm.cli import config_from_args
-
     cfg = config_from_args(args)
     normalise: dict[str, Any] = {"side": "source"}
     if args.lang:
@@ -122,7 +121,6 @@ def _config(args: argparse.Namespace, *, stages: tuple[str, ...]) -> Any:
 
 
 def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    from transnorm.cli import exit_status
     from transnorm.job import run_job
 
     stages = ("segment", "normalise") if args.lang else ("detect", "segment", "normalise")

@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Iterator
 from typing import IO, Any
 
-from transnorm.cli import exit_status
+from transnorm.cli._common import exit_status
 from transnorm.document import Document
 
 

@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from transnorm.cli._common import usage
+
 # Source languages a news desk meets most, listed by `models list` when no pair is named.
 NEWS_LANGS = ("de", "ru", "uk", "fr", "es", "it", "pl", "pt")
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32")
@@ -70,12 +72,7 @@ def register(subparsers: Any) -> None:
     cv.add_argument("--force", action="store_true", help="overwrite an existing conversion")
     cv.set_defaults(func=_cmd_convert)
 
-    models.set_defaults(func=lambda args, out, stdin: _usage(models))
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
+    models.set_defaults(func=usage(models))
 
 
 # -- library functions -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
+from transnorm.cli._common import exit_status
 from transnorm.write import writer_formats
 
 
@@ -44,6 +45,4 @@ def _cmd_convert(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None
 
     docs = read_back(args.inputs, input_format=args.input_format, stdin=stdin)
     summary = write_documents(docs, args.format, args.output, stdout=out, inputs=args.inputs)
-    from transnorm.cli import exit_status
-
     return exit_status(summary.documents, summary.documents_with_errors)
