@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from transnorm.cli import main
+from transnorm.read_records import read_back
 from transnorm.write import open_writer
-from transnorm.write.read_back import read_back
 from write_samples import arabic, batch
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2

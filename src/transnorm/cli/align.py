@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _cmd_align(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
     from transnorm.align.document import make_aligner
-    from transnorm.align.job import align_pairs, read_pairs
+    from transnorm.align.pairs import align_pairs, read_pairs
     from transnorm.config import load_config
     from transnorm.errors import ConfigError
     from transnorm.write import write_documents, writer_formats

@@ -90,14 +90,14 @@ def _config(args: argparse.Namespace, *, stages: tuple[str, ...]) -> Any:
 
 
 def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    from transnorm.job import run_job
     from transnorm.normalise.records import RecordAwarePipeline
+    from transnorm.run import run
 
     stages = ("segment", "normalise") if args.lang else ("detect", "segment", "normalise")
     cfg = _config(args, stages=stages)
     pipe = RecordAwarePipeline(cfg)
     try:
-        summary = run_job(args.inputs, config=cfg, output=args.output, stdout=out, stdin=stdin, pipeline=pipe)
+        summary = run(args.inputs, config=cfg, output=args.output, stdout=out, stdin=stdin, pipeline=pipe)
     finally:
         pipe.close()
     return exit_status(summary.documents, summary.documents_with_errors)

@@ -78,8 +78,8 @@ def register(sub: Any) -> None:
 
 def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
     from transnorm.errors import ConfigError
-    from transnorm.job import run_job
     from transnorm.progress import ProgressBar, summary_lines
+    from transnorm.run import run
     from transnorm.translate.registry import engine_class
 
     cfg = config_from_args(args)
@@ -105,7 +105,7 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
         from transnorm.read import count_documents
 
         bar.total = count_documents(args.inputs, max_chars=cfg.max_document_chars)
-    summary = run_job(
+    summary = run(
         args.inputs,
         config=cfg,
         output=args.output,

@@ -150,7 +150,7 @@ def list_models(
     for src, tgt in pairs or _default_pairs(stage):
         row: dict[str, Any] = {"pair": f"{src}-{tgt}", "engine": None, "model": None}
         try:
-            name = stage.route(src, tgt)
+            name = stage.choose_engine(src, tgt)
         except EngineError as exc:
             rows.append({**row, "local": False, "status": f"{exc.code}: {exc}"})
             continue
