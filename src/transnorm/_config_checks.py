@@ -17,6 +17,9 @@ from typing import Any
 from transnorm.errors import ConfigError
 from transnorm.langcodes import check_lang, is_known_lang
 
+STAGE_NAMES = ("detect", "segment", "translate", "normalise")
+"""Every stage, in the one order they run in; a config names a subset, in this order."""
+
 
 def _at_least(minimum: int) -> Any:
     def check(value: int, where: str) -> int:
@@ -146,7 +149,7 @@ def _a_directory(value: str | None, where: str) -> str | None:
 
 
 def _output_format(value: str, where: str) -> str:
-    from transnorm.write import writer_formats
+    from transnorm.write.formats import writer_formats
 
     if value not in writer_formats():
         raise ConfigError(
@@ -156,8 +159,6 @@ def _output_format(value: str, where: str) -> str:
 
 
 def _stage_names(value: tuple[str, ...], where: str) -> tuple[str, ...]:
-    from transnorm.config import STAGE_NAMES
-
     unknown = [s for s in value if s not in STAGE_NAMES]
     if unknown:
         raise ConfigError(f"{where}: unknown stage {unknown[0]!r}; known stages: {', '.join(STAGE_NAMES)}")

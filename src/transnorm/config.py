@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, get_args, get_origin, get_type_hints
 
-from transnorm._config_checks import CHECKS
+from transnorm._config_checks import CHECKS, STAGE_NAMES
 from transnorm.errors import ConfigError, InputError
 
 if sys.version_info >= (3, 11):
@@ -32,8 +32,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-STAGE_NAMES = ("detect", "segment", "translate", "normalise")
-"""Every stage, in the one order they run in; a config names a subset, in this order."""
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 """A config file larger than this is refused (a config is a few kilobytes; this stops `/dev/zero`)."""
 
@@ -215,7 +213,7 @@ def load_config(path: str | Path | None = None) -> PipelineConfig:
     """
     if path is None:
         return PipelineConfig()
-    from transnorm.read import read_small_file
+    from transnorm._files import read_small_file
 
     p = Path(path)
     try:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
-from transnorm import __version__
+from transnorm._version import __version__
 from transnorm.config import PipelineConfig
 from transnorm.document import UNDETERMINED, Document, replace_surrogates
 from transnorm.errors import E_BAD_RECORD, E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, ConfigError, TransnormError
@@ -203,7 +203,9 @@ class Pipeline:
                 stream = _timed(
                     "+".join(names),
                     self.timings,
-                    lambda up, n=names: run_in_processes(up, self.config.to_dict(), n, workers),
+                    lambda up, n=names: run_in_processes(
+                        up, self.config.to_dict(), n, workers, build=Pipeline
+                    ),
                     stream,
                 )
                 continue

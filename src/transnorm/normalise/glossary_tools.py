@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transnorm.normalise.glossary import Problem
+from transnorm.normalise.entry import Problem
 
 
 @dataclass
