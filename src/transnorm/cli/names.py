@@ -104,19 +104,14 @@ def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
 
 
 def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    from transnorm.normalise.people import matchers_for
     from transnorm.normalise.propose import write_proposals
-    from transnorm.normalise.records import checkable_documents
-    from transnorm.normalise.report import DEFAULT_MIN_SCORE, FORMATS, check_names
-    from transnorm.pipeline import Pipeline
+    from transnorm.normalise.records import check_corpus
+    from transnorm.normalise.report import FORMATS
     from transnorm.read import read_documents
     from transnorm.translit import ERR_SCHEME, SCHEMES
 
     cfg = _config(args, stages=("detect",))  # with --lang, detect only sets the given language
-    opts = cfg.normalise
-    matcher_for = matchers_for(opts)
-    matcher_for(args.lang)  # a broken glossary is a usage error before any input is read
-    scheme = args.scheme or opts.scheme
+    scheme = args.scheme or cfg.normalise.scheme
     if scheme != "auto" and scheme not in SCHEMES:
         print(
             f"transnorm: error: {ERR_SCHEME.format(scheme=scheme, choices='auto, ' + ', '.join(SCHEMES))}",
@@ -129,19 +124,16 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
         failed.append(doc.id)
         print(f"transnorm: skipping {doc.id}: {doc.errors[0].message}", file=sys.stderr)
 
-    with Pipeline(cfg) as pipe:
-        read = read_documents(args.inputs, stdin=stdin, max_chars=cfg.max_document_chars)
-        docs = checkable_documents(pipe, read, skip)
-        min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
-        report = check_names(
-            docs,
-            matcher_for,
-            lang=args.lang,
-            min_score=min_score,
-            side=args.side,
-            discover=opts.discover and not args.no_discover,
-            scheme=scheme,
-        )
+    report = check_corpus(
+        read_documents(args.inputs, stdin=stdin, max_chars=cfg.max_document_chars),
+        cfg,
+        lang=args.lang,
+        side=args.side,
+        min_score=args.min_score,
+        discover=cfg.normalise.discover and not args.no_discover,
+        scheme=scheme,
+        on_skip=skip,
+    )
     text = FORMATS[args.report_format](report)
     if args.output and args.output != "-":
         with open(args.output, "w", encoding="utf-8") as fh:

@@ -81,3 +81,38 @@ def checkable_documents(
                 on_skip(item)
             else:
                 yield item
+
+
+def check_corpus(
+    docs: Iterable[Document],
+    config: PipelineConfig,
+    *,
+    lang: str | None = None,
+    side: str = "target",
+    min_score: float | None = None,
+    discover: bool | None = None,
+    scheme: str | None = None,
+    on_skip: Callable[[Document], None] | None = None,
+) -> dict[str, Any]:
+    """The `check-names` report over plain documents and records (see `normalise.report.check_names`).
+
+    The glossaries of `config` are compiled before the first document is read, so a broken glossary
+    fails at once. Plain documents go through `config`'s stages (detect) first; a document that
+    cannot be read or detected is passed to `on_skip` and left out of the report.
+    """
+    from transnorm.normalise.people import matchers_for
+    from transnorm.normalise.report import DEFAULT_MIN_SCORE, check_names
+
+    opts = config.normalise
+    matcher_for = matchers_for(opts)
+    matcher_for(lang)
+    with Pipeline(config) as pipe:
+        return check_names(
+            checkable_documents(pipe, docs, on_skip or (lambda doc: None)),
+            matcher_for,
+            lang=lang,
+            min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
+            side=side,
+            discover=opts.discover if discover is None else discover,
+            scheme=scheme or opts.scheme,
+        )
