@@ -24,12 +24,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from transnorm.document import Document
-
-if TYPE_CHECKING:
-    from transnorm.config import PipelineConfig
 
 CHUNK_DOCS = 128
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -38,15 +35,10 @@ _WATCHDOG_SECONDS = 0.5
 _worker_pipeline: Any = None
 
 
-def _init_worker(
-    build: Callable[[PipelineConfig], Any], config_dict: dict[str, Any], stages: tuple[str, ...], owner: int
-) -> None:
+def _init_worker(build: Callable[[], Any], owner: int) -> None:
     global _worker_pipeline
     _die_with(owner)
-    from transnorm.config import config_from_dict
-
-    config = config_from_dict({**config_dict, "stages": list(stages)})
-    _worker_pipeline = build(config)
+    _worker_pipeline = build()
 
 
 def _die_with(owner: int) -> None:
@@ -84,22 +76,17 @@ def _run_chunk(docs: list[Document]) -> list[Document]:
 
 def run_in_processes(
     docs: Iterable[Document],
-    config_dict: dict[str, Any],
-    stages: tuple[str, ...],
+    build: Callable[[], Any],
     workers: int,
     *,
-    build: Callable[[PipelineConfig], Any],
     chunk_docs: int = CHUNK_DOCS,
 ) -> Iterator[Document]:
-    """Run `stages` over `docs` in `workers` processes; yields documents in input order.
-
-    `build` makes each worker's runner from the config (`Pipeline`: passed in, not imported, so that
-    this module stays below the runner that calls it).
-    """
+    """Run the pipeline that `build()` makes (in each worker: a picklable module-level callable)
+    over `docs` in `workers` processes; yields documents in input order."""
     it = iter(docs)
     ahead = workers * 3
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(build, config_dict, stages, os.getpid())
+        max_workers=workers, initializer=_init_worker, initargs=(build, os.getpid())
     ) as pool:
         pending: deque[Future[list[Document]]] = deque()
         while True:

@@ -198,13 +198,15 @@ class Pipeline:
         stream: Iterator[Document] = self._admit(docs)
         for names, stages in self._groups(workers):
             if workers > 1 and len(names) and names[0] != "translate" and not self._given.intersection(names):
+                from functools import partial
+
                 from transnorm.parallel import run_in_processes
 
                 stream = _timed(
                     "+".join(names),
                     self.timings,
                     lambda up, n=names: run_in_processes(
-                        up, self.config.to_dict(), n, workers, build=Pipeline
+                        up, partial(_worker_pipeline, self.config.to_dict(), n), workers
                     ),
                     stream,
                 )
@@ -293,6 +295,13 @@ class Pipeline:
                     "split it or raise the limit in the config",
                 )
             yield doc
+
+
+def _worker_pipeline(config_dict: dict[str, Any], stages: tuple[str, ...]) -> Pipeline:
+    """The pipeline of `stages` that a worker process runs (`transnorm.parallel`), from the config."""
+    from transnorm.config import config_from_dict
+
+    return Pipeline(config_from_dict({**config_dict, "stages": list(stages)}))
 
 
 def as_document(item: Document | Mapping[str, Any] | str, position: int) -> Document:
