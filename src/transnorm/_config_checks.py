@@ -17,9 +17,6 @@ from typing import Any
 from transnorm.errors import ConfigError
 from transnorm.langcodes import check_lang, is_known_lang
 
-STAGE_NAMES = ("detect", "segment", "translate", "normalise")
-"""Every stage, in the one order they run in; a config names a subset, in this order."""
-
 
 def _at_least(minimum: int) -> Any:
     def check(value: int, where: str) -> int:
@@ -159,6 +156,8 @@ def _output_format(value: str, where: str) -> str:
 
 
 def _stage_names(value: tuple[str, ...], where: str) -> tuple[str, ...]:
+    from transnorm.stages import STAGE_NAMES
+
     unknown = [s for s in value if s not in STAGE_NAMES]
     if unknown:
         raise ConfigError(f"{where}: unknown stage {unknown[0]!r}; known stages: {', '.join(STAGE_NAMES)}")

@@ -89,7 +89,7 @@ def check_names(
     counts and documents), `inconsistent_documents`, `source_names`, `near_variants`, `documents`,
     `glossary`.
     """
-    from transnorm.normalise.people import matchers_for
+    from transnorm.normalise.matcher import MatcherCache
     from transnorm.normalise.report import DEFAULT_MIN_SCORE
     from transnorm.normalise.report import check_names as build_report
 
@@ -103,7 +103,7 @@ def check_names(
     score = DEFAULT_MIN_SCORE if min_score is None else min_score
     return build_report(
         docs,
-        matchers_for(opts),
+        MatcherCache.from_options(opts),
         lang=lang,
         min_score=score,
         side=side,

@@ -24,8 +24,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, get_args, get_origin, get_type_hints
 
-from transnorm._config_checks import CHECKS, STAGE_NAMES
+from transnorm._config_checks import CHECKS
 from transnorm.errors import ConfigError, InputError
+from transnorm.stages import STAGE_NAMES
 
 if sys.version_info >= (3, 11):
     import tomllib

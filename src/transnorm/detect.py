@@ -78,11 +78,14 @@ from typing import TYPE_CHECKING
 
 from transnorm import _script_data as sd
 from transnorm._name_mask import Masked, glossary_names, mask_names
+from transnorm.document import UNDETERMINED, Document
+from transnorm.errors import E_DETECT_OPTION, E_NOT_TEXT, ConfigError, OptionError, WrongTypeError
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
 
-UNDETERMINED = "und"
+    from transnorm.config import PipelineConfig
+    from transnorm.stages import Resources
 # Longer texts are not masked: their names are too few to mislead, and masking costs a second pass.
 _MASK_MAX_CHARS = 400
 # Masking applies only if at least this many letters, and this share of them, remain.
@@ -433,7 +436,10 @@ def _resolve_backend(name: str) -> str:
                 return backend
         raise ImportError(ERR_NO_BACKEND)
     if not isinstance(name, str) or name not in _BACKENDS:
-        raise ValueError(ERR_UNKNOWN_BACKEND.format(backend=name, choices=", ".join(("auto", *_BACKENDS))))
+        raise OptionError(
+            ERR_UNKNOWN_BACKEND.format(backend=name, choices=", ".join(("auto", *_BACKENDS))),
+            code=E_DETECT_OPTION,
+        )
     module, requirement = _BACKENDS[name]
     if importlib.util.find_spec(module) is None:
         raise ImportError(ERR_BACKEND_MISSING.format(backend=name, package=module, requirement=requirement))
@@ -494,7 +500,9 @@ class LanguageDetector:
 
     def _detect(self, text: str, priors: Mapping[str, float] | None) -> Detection:
         if not isinstance(text, str):
-            raise TypeError(f"LanguageDetector.detect takes a str, not {type(text).__name__}.")
+            raise WrongTypeError(
+                f"LanguageDetector.detect takes a str, not {type(text).__name__}.", code=E_NOT_TEXT
+            )
         text = text[: self._config.max_chars]
         letters = _count_letters(text)
         if letters.total < max(self._config.min_letters, 1):
@@ -581,19 +589,80 @@ def _script_share(letters: _Letters, script: str) -> float:
 
 
 def _check_config(config: DetectorConfig, known: frozenset[str]) -> None:
-    """Raise ValueError with an actionable message for a config this detector cannot honour."""
+    """Raise OptionError (a ValueError, E202) with an actionable message for a config this detector cannot honour."""
     for field, minimum in (("min_letters", 0), ("max_chars", 1)):
         value = getattr(config, field)
         if not isinstance(value, int) or value < minimum:
-            raise ValueError(ERR_BAD_LIMIT.format(field=field, value=value, minimum=minimum))
+            raise OptionError(
+                ERR_BAD_LIMIT.format(field=field, value=value, minimum=minimum), code=E_DETECT_OPTION
+            )
     for field, codes in (("allowed", config.allowed), ("priors", tuple(config.priors or ()))):
         unknown = sorted(set(codes) - known)
         if unknown:
-            raise ValueError(ERR_UNKNOWN_LANGUAGE.format(field=field, codes=", ".join(unknown)))
+            raise OptionError(
+                ERR_UNKNOWN_LANGUAGE.format(field=field, codes=", ".join(unknown)), code=E_DETECT_OPTION
+            )
     if not isinstance(config.min_confidence, (int, float)) or not 0 <= config.min_confidence <= 1:
-        raise ValueError(ERR_BAD_CONFIDENCE.format(value=config.min_confidence))
+        raise OptionError(ERR_BAD_CONFIDENCE.format(value=config.min_confidence), code=E_DETECT_OPTION)
     if config.fallback is not None and config.fallback not in known:
-        raise ValueError(ERR_UNKNOWN_LANGUAGE.format(field="fallback", codes=config.fallback))
+        raise OptionError(
+            ERR_UNKNOWN_LANGUAGE.format(field="fallback", codes=config.fallback), code=E_DETECT_OPTION
+        )
     for code, weight in (config.priors or {}).items():
         if not isinstance(weight, (int, float)) or not 0 <= weight < float("inf"):
-            raise ValueError(ERR_BAD_PRIOR.format(code=code, weight=weight))
+            raise OptionError(ERR_BAD_PRIOR.format(code=code, weight=weight), code=E_DETECT_OPTION)
+
+
+def detector_from_config(config: PipelineConfig) -> LanguageDetector:
+    """The detector that `config.detect` describes (it masks the names of `normalise.glossaries`).
+
+    Raises `ConfigError` naming the config field (`detect.allowed`, ...) for a setting it cannot honour.
+    """
+    opts = config.detect
+    try:
+        return LanguageDetector(
+            DetectorConfig(
+                seed=opts.seed,
+                min_letters=opts.min_letters,
+                allowed=opts.allowed,
+                priors=dict(opts.priors) or None,
+                max_chars=opts.max_chars,
+                mask_names=opts.mask_names,
+                name_glossaries=tuple(config.normalise.glossaries),
+                min_confidence=opts.min_confidence,
+                fallback=opts.fallback or None,
+            )
+        )
+    except (ValueError, ImportError) as exc:  # e.g. `allowed` names a language it cannot tell
+        raise ConfigError(str(exc).replace("DetectorConfig.", "detect.")) from None
+
+
+class DetectStage:
+    """Label each document with its language and the detector's confidence.
+
+    Below `detect.min_confidence` the document gets `detect.fallback` instead, and a warning that
+    names the detector's own guess: a headline of names is translated (or passed through) rather
+    than failing on a language no engine covers.
+    """
+
+    name = "detect"
+    process_safe = True
+
+    def __init__(self, config: PipelineConfig, resources: Resources) -> None:
+        self.forced = config.source_lang
+        self.resources = resources
+        if not self.forced:
+            _ = resources.detector  # built now: a detector setting it cannot honour stops the run here
+
+    def __call__(self, doc: Document) -> Document:
+        if self.forced:
+            doc.lang, doc.lang_confidence = self.forced, 1.0
+            return doc
+        found = self.resources.detector.detect(doc.text)
+        doc.lang, doc.lang_confidence = found.lang, found.confidence
+        if found.unsure:
+            doc.warnings.append(
+                f"language detection unsure: {found.unsure!r} at confidence {found.confidence:.2f}, below "
+                f"detect.min_confidence; using detect.fallback {found.lang!r} (pass --from to set it)"
+            )
+        return doc

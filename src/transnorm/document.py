@@ -8,11 +8,16 @@ so that later jobs (convert, check-names, align) can start from a previous run's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from transnorm.signature import Signature
+
 UNDETERMINED = "und"
+"""The language of a text no rule or profile can name (and of a document not yet detected)."""
+_ERROR_TEXT = re.compile(r"^(?P<stage>\S+) (?P<code>E\d+): (?P<message>.*)$", re.S)
 
 
 def replace_surrogates(text: str) -> tuple[str, bool]:
@@ -121,13 +126,29 @@ class Edit:
 
 @dataclass(slots=True)
 class DocError:
-    """Why (part of) a document could not be processed. `code` is stable and searchable."""
+    """Why (part of) a document could not be processed. `code` is stable and searchable.
+
+    Its one text form, `str(err)`, is `translate E303: message` (the formats that have no error
+    fields, TSV, TMX and XLIFF, write it; the segment is where they write it); `DocError.parse`
+    reads it back.
+    """
 
     stage: str
     code: str
     message: str
     segment: int | None = None
     fatal: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.code}: {self.message}"
+
+    @classmethod
+    def parse(cls, text: str, *, segment: int | None = None, fatal: bool = True) -> DocError:
+        """The error whose text form (`str(err)`) is `text`; `ValueError` for text in another form."""
+        m = _ERROR_TEXT.match(text)
+        if m is None:
+            raise ValueError(f"not an error in the form 'stage E123: message': {text!r}")
+        return cls(m["stage"], m["code"], m["message"], segment=segment, fatal=fatal)
 
     def to_record(self) -> dict[str, Any]:
         rec: dict[str, Any] = {"stage": self.stage, "code": self.code, "message": self.message}
@@ -159,7 +180,11 @@ class Document:
     edits: list[Edit] = field(default_factory=list)
     errors: list[DocError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    signature: dict[str, Any] = field(default_factory=dict)
+    signature: Signature = field(default_factory=Signature)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.signature, Signature):
+            self.signature = Signature(self.signature)
 
     @property
     def failed(self) -> bool:
@@ -192,7 +217,7 @@ class Document:
             "errors": [e.to_record() for e in self.errors],
             "warnings": list(self.warnings),
             "metadata": self.metadata,
-            "signature": self.signature,
+            "signature": self.signature.to_dict(),
         }
         if include_text:
             rec["text"] = self.text
@@ -241,5 +266,5 @@ class Document:
             edits=[Edit.from_record(e) for e in rec.get("edits", [])],
             errors=[DocError.from_record(e) for e in rec.get("errors", [])],
             warnings=list(rec.get("warnings", [])),
-            signature=dict(rec.get("signature") or {}),
+            signature=Signature(rec.get("signature") or {}),
         )

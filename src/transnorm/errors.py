@@ -42,12 +42,25 @@ class OutputError(TransnormError):
     code = "E400"
 
 
+class OptionError(ConfigError, ValueError):
+    """A library function was given an option it cannot honour (a detector setting, a transliteration
+    scheme). A `ValueError` too, so that callers of the plain library catch it as they would expect."""
+
+
+class WrongTypeError(TransnormError, TypeError):
+    """A library function was given a value of the wrong type (a `TypeError` too)."""
+
+    code = "E003"
+
+
 class MissingDependencyError(TransnormError, ImportError):
     """An optional dependency is not installed; the message carries the pip line that fixes it."""
 
     code = "E002"
 
 
+# Usage (E0xx)
+E_WRONG_TYPE = "E003"
 # Input (E1xx)
 E_MISSING_FILE = "E101"
 E_INVALID_UTF8 = "E102"
@@ -59,14 +72,14 @@ E_TOO_LARGE = "E107"
 E_UNREADABLE = "E108"
 E_DUPLICATE_INPUT = "E109"
 # Detection (E2xx)
-E_UNDETERMINED = "E201"
+E_DETECT_OPTION = "E202"
+E_NOT_TEXT = "E203"
 # Translation (E3xx)
 E_NO_ENGINE = "E301"
 E_ENGINE_FAILED = "E302"
 E_MODEL_UNAVAILABLE = "E303"
 E_NO_SOURCE_LANG = "E304"
 # Output (E4xx)
-E_OUTPUT = "E400"
 E_OUTPUT_IS_INPUT = "E401"
 E_RESUME_MISMATCH = "E402"
 E_OUTPUT_LOCKED = "E403"
@@ -74,6 +87,7 @@ E_OUTPUT_LOCKED = "E403"
 E_GLOSSARY_INVALID = "E501"
 E_GLOSSARY_NOT_FOUND = "E502"
 E_GLOSSARY_CONFLICT = "E503"
+E_TRANSLIT_OPTION = "E504"
 # Alignment (E6xx)
 E_NO_PARTNER = "E601"
 E_ALIGN_FALLBACK = "E602"

@@ -9,143 +9,28 @@ record; the others go on.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cached_property
+from functools import partial
 from typing import Any
 
 from transnorm._version import __version__
 from transnorm.config import PipelineConfig
-from transnorm.document import UNDETERMINED, Document, replace_surrogates
-from transnorm.errors import E_BAD_RECORD, E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, ConfigError, TransnormError
+from transnorm.document import Document, replace_surrogates
+from transnorm.errors import E_BAD_RECORD, E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, TransnormError
+from transnorm.signature import Signature
+from transnorm.stages import (
+    Resources,
+    Stage,
+    build_stage,
+    is_batching,
+    is_process_safe,
+    model_engines_of,
+    statistics_of,
+)
 
 log = logging.getLogger(__name__)
-
-Stage = Callable[[Document], Document]
-
-# Stage name -> "module:factory". Factories take (config, resources) and return a stage.
-_STAGES = {
-    "detect": "transnorm.pipeline:DetectStage",
-    "segment": "transnorm.pipeline:SegmentStage",
-    "translate": "transnorm.translate.stage:TranslateStage",
-    "normalise": "transnorm.normalise.stage:NormaliseStage",
-}
-
-
-class Resources:
-    """Objects that several stages share and that are costly to build (built on first use)."""
-
-    def __init__(self, config: PipelineConfig) -> None:
-        self.config = config
-
-    @cached_property
-    def detector(self) -> Any:
-        from transnorm.detect import DetectorConfig, LanguageDetector
-
-        opts = self.config.detect
-        try:
-            return LanguageDetector(
-                DetectorConfig(
-                    seed=opts.seed,
-                    min_letters=opts.min_letters,
-                    allowed=opts.allowed,
-                    priors=dict(opts.priors) or None,
-                    max_chars=opts.max_chars,
-                    mask_names=opts.mask_names,
-                    name_glossaries=tuple(self.config.normalise.glossaries),
-                    min_confidence=opts.min_confidence,
-                    fallback=opts.fallback or None,
-                )
-            )
-        except (ValueError, ImportError) as exc:  # e.g. `allowed` names a language it cannot tell
-            raise ConfigError(str(exc).replace("DetectorConfig.", "detect.")) from None
-
-
-class DetectStage:
-    """Label each document with its language and the detector's confidence.
-
-    Below `detect.min_confidence` the document gets `detect.fallback` instead, and a warning that
-    names the detector's own guess: a headline of names is translated (or passed through) rather
-    than failing on a language no engine covers.
-    """
-
-    name = "detect"
-
-    def __init__(self, config: PipelineConfig, resources: Resources) -> None:
-        self.forced = config.source_lang
-        self.resources = resources
-        if not self.forced:
-            _ = resources.detector  # built now: a detector setting it cannot honour stops the run here
-
-    def __call__(self, doc: Document) -> Document:
-        if self.forced:
-            doc.lang, doc.lang_confidence = self.forced, 1.0
-            return doc
-        found = self.resources.detector.detect(doc.text)
-        doc.lang, doc.lang_confidence = found.lang, found.confidence
-        if found.unsure:
-            doc.warnings.append(
-                f"language detection unsure: {found.unsure!r} at confidence {found.confidence:.2f}, below "
-                f"detect.min_confidence; using detect.fallback {found.lang!r} (pass --from to set it)"
-            )
-        return doc
-
-
-class SegmentStage:
-    """Split each document into sentences with offsets, and label each sentence's language.
-
-    The document's language is the prior of its segments (`detect.segment_prior`) and their fallback
-    below `detect.min_confidence`: a short sentence of an English article stays English unless the
-    detector is clearly surer of another language.
-    """
-
-    name = "segment"
-
-    def __init__(self, config: PipelineConfig, resources: Resources) -> None:
-        self.config = config
-        self.resources = resources
-        if config.detect.per_segment and not config.source_lang:
-            _ = resources.detector  # built now, as in DetectStage
-
-    def __call__(self, doc: Document) -> Document:
-        from transnorm.document import Segment
-        from transnorm.segment import split_sentences
-
-        lang = None if doc.lang == UNDETERMINED else doc.lang
-        spans = split_sentences(doc.text, lang, max_chars=self.config.segment.max_chars)
-        doc.segments = [
-            Segment(
-                index=i, start=s.start, end=s.end, source=doc.text[s.start : s.end], paragraph=s.paragraph
-            )
-            for i, s in enumerate(spans)
-        ]
-        self._label(doc)
-        return doc
-
-    def _label(self, doc: Document) -> None:
-        opts = self.config.detect
-        forced = self.config.source_lang
-        for seg in doc.segments:
-            letters = sum(ch.isalpha() for ch in seg.source)
-            if forced or not opts.per_segment or letters < opts.segment_min_letters:
-                seg.lang, seg.lang_confidence = doc.lang, doc.lang_confidence
-            else:
-                known = doc.lang != UNDETERMINED
-                found = self.resources.detector.detect(
-                    seg.source[: opts.segment_max_chars],
-                    priors={doc.lang: opts.segment_prior} if known else None,
-                    fallback=doc.lang if known else None,
-                )
-                seg.lang, seg.lang_confidence = found.lang, found.confidence
-
-
-def build_stage(name: str, config: PipelineConfig, resources: Resources) -> Stage:
-    """Build the stage registered under `name`."""
-    module_name, _, attr = _STAGES[name].partition(":")
-    factory = getattr(importlib.import_module(module_name), attr)
-    return factory(config, resources)
 
 
 class Pipeline:
@@ -167,11 +52,7 @@ class Pipeline:
             (name, given[name] if name in given else build_stage(name, self.config, self.resources))
             for name in self.config.stages
         ]
-        self.signature: dict[str, Any] = {
-            "transnorm": __version__,
-            "config": self.config.fingerprint(),
-            "target_lang": self.config.target_lang,
-        }
+        self.signature = Signature.of_run(__version__, self.config.fingerprint(), self.config.target_lang)
         for _, stage in self.stages:  # e.g. the glossary version from the normalise stage
             contribution = getattr(stage, "signature", None)
             if isinstance(contribution, Mapping):
@@ -191,15 +72,13 @@ class Pipeline:
         Each item is a `Document`, a dict (`Document.from_dict`: `id`, `text`, other keys kept as
         metadata) or a plain string (its id is its position in the input, `"0"`, `"1"`, ...).
 
-        With `workers > 1`, runs of consecutive CPU stages (all but translate) that were built from
-        the config run in that many processes (`transnorm.parallel`); the output is the same.
+        With `workers > 1`, runs of consecutive stages that are safe in worker processes and were
+        built from the config run in that many processes (`transnorm.parallel`); the output is the same.
         """
         workers = self._useful_workers(workers)
         stream: Iterator[Document] = self._admit(docs)
         for names, stages in self._groups(workers):
-            if workers > 1 and len(names) and names[0] != "translate" and not self._given.intersection(names):
-                from functools import partial
-
+            if len(names) > 1 or (workers > 1 and self._in_processes(names, stages)):
                 from transnorm.parallel import run_in_processes
 
                 stream = _timed(
@@ -211,22 +90,30 @@ class Pipeline:
                     stream,
                 )
                 continue
-            for name, stage in zip(names, stages, strict=True):
-                pipe = getattr(stage, "pipe", None)
-                if pipe is not None:
-                    stream = _timed(name, self.timings, pipe, stream)
-                else:
-                    stream = _apply(name, stage, stream, self.timings)
+            name, stage = names[0], stages[0]
+            if is_batching(stage):
+                stream = _timed(name, self.timings, stage.pipe, stream)  # type: ignore[attr-defined]
+            else:
+                stream = _apply(name, stage, stream, self.timings)
         return stream
 
+    def statistics(self) -> dict[str, dict[str, int]]:
+        """The counters of every stage that keeps some (the translate stage's cache hits, ...), by stage."""
+        found = {name: statistics_of(stage) for name, stage in self.stages}
+        return {name: stats for name, stats in found.items() if stats is not None}
+
+    def _in_processes(self, names: tuple[str, ...], stages: list[Stage]) -> bool:
+        """Whether these stages can run in worker processes: each says it is safe there, and each was
+        built from the config (a stage passed in ready-made cannot be rebuilt in another process)."""
+        return all(is_process_safe(s) for s in stages) and not self._given.intersection(names)
+
     def _useful_workers(self, workers: int) -> int:
-        """`workers`, or 1 when a model engine translates: it keeps the cores busy itself, and worker
+        """`workers`, or 1 when a stage runs a model engine: it keeps the cores busy itself, and worker
         processes would only add memory and hold documents back in chunks (said once, on stderr)."""
         if workers <= 1:
             return workers
-        for name, stage in self.stages:
-            busy = getattr(stage, "model_engines", None)
-            engines = busy() if busy is not None and name == "translate" else []
+        for _, stage in self.stages:
+            engines = model_engines_of(stage)
             if engines:
                 log.warning(
                     "--workers %d: not started, translation with %s keeps the cores busy; worker "
@@ -239,12 +126,12 @@ class Pipeline:
         return workers
 
     def _groups(self, workers: int) -> list[tuple[tuple[str, ...], list[Stage]]]:
-        """Stages grouped into runs that can share a worker process (translate stands alone)."""
-        if workers <= 1:
-            return [((name,), [stage]) for name, stage in self.stages]
+        """Stages grouped into runs that can share a worker process: consecutive stages that may run
+        there; any other stage stands alone."""
         groups: list[tuple[tuple[str, ...], list[Stage]]] = []
         for name, stage in self.stages:
-            if groups and name != "translate" and groups[-1][0][-1] != "translate":
+            shareable = workers > 1 and self._in_processes((name,), [stage])
+            if shareable and groups and self._in_processes(*groups[-1]):
                 names, stages = groups[-1]
                 groups[-1] = ((*names, name), [*stages, stage])
             else:
@@ -275,17 +162,15 @@ class Pipeline:
         limit = self.config.max_document_chars
         for position, item in enumerate(docs):
             doc = as_document(item, position)
-            doc.signature = {**self.signature, **doc.signature}
+            doc.signature = Signature({**self.signature, **doc.signature})
             doc.target_lang = self.config.target_lang
             if doc.stopped:
-                pass
-            else:  # text that cannot be written as UTF-8 is repaired, and the record says so
-                doc.text, replaced = replace_surrogates(doc.text)
-                if replaced:
-                    doc.warnings.append("lone surrogate code points in the text were replaced by U+FFFD")
-            if doc.stopped:
-                pass
-            elif not doc.text.strip():
+                yield doc
+                continue
+            doc.text, replaced = replace_surrogates(doc.text)  # text that cannot be written as UTF-8
+            if replaced:  # is repaired, and the record says so
+                doc.warnings.append("lone surrogate code points in the text were replaced by U+FFFD")
+            if not doc.text.strip():
                 doc.add_error("read", E_EMPTY, "document is empty or contains only whitespace")
             elif len(doc.text) > limit:
                 doc.add_error(

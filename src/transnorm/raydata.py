@@ -64,10 +64,7 @@ def process_dataset(
     `actors` is a fixed pool size or a (min, max) range for autoscaling; `num_gpus=1` places each
     actor on a GPU (use it with the transformers or ctranslate2 engine configured for `cuda`).
     """
-    try:
-        import ray  # noqa: F401
-    except ImportError:
-        raise missing_dependency("ray[data]", "ray", "Running on Ray Data") from None
+    _require_ray()
     cfg = config or PipelineConfig()
     return dataset.map_batches(
         PipelineActor,
@@ -99,10 +96,11 @@ class NamesActor:
 
     def __init__(self, config: Mapping[str, Any], lang: str | None, side: str) -> None:
         from transnorm.config import config_from_dict
+        from transnorm.normalise.matcher import MatcherCache
         from transnorm.normalise.near import NearVariantIndex
-        from transnorm.normalise.people import NameCollector, matchers_for
+        from transnorm.normalise.people import NameCollector
 
-        matcher_for = matchers_for(config_from_dict(config).normalise)
+        matcher_for = MatcherCache.from_options(config_from_dict(config).normalise)
         indexes: dict[str | None, Any] = {}
 
         def index_for(text_lang: str | None) -> Any:
@@ -173,13 +171,11 @@ def check_names_dataset(
     are grouped by key and added up on the cluster (`groupby(...).map_groups`); the driver reads the
     grouped rows and clusters them (a list of distinct spellings, small next to the corpus).
     """
-    try:
-        import ray  # noqa: F401
-    except ImportError:
-        raise missing_dependency("ray[data]", "ray", "Running on Ray Data") from None
+    _require_ray()
     from transnorm.normalise.cluster import Spelling
+    from transnorm.normalise.matcher import MatcherCache
     from transnorm.normalise.near import DEFAULT_MIN_SCORE
-    from transnorm.normalise.people import doc_from_row, matchers_for
+    from transnorm.normalise.people import doc_from_row
     from transnorm.normalise.report import NameReducer
 
     cfg = config or PipelineConfig()
@@ -200,9 +196,17 @@ def check_names_dataset(
             reducer.add(doc_from_row(payload))
     opts = cfg.normalise
     return reducer.report(
-        matchers_for(opts),
+        MatcherCache.from_options(opts),
         lang=lang,
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
         discover=opts.discover if discover is None else discover,
         scheme=scheme or opts.scheme,
     )
+
+
+def _require_ray() -> None:
+    """`MissingDependencyError` with the pip line, unless Ray is installed."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise missing_dependency("ray[data]", "ray", "Running on Ray Data") from None

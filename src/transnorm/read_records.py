@@ -16,7 +16,6 @@ fields), so one bad line does not stop a conversion; a TMX that is not well-form
 from __future__ import annotations
 
 import json
-import re
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
@@ -27,8 +26,6 @@ from transnorm.document import UNDETERMINED, DocError, Document, Edit, Segment
 from transnorm.errors import E_BAD_JSON, E_BAD_RECORD, E_INVALID_UTF8, E_UNREADABLE, InputError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_ERROR_TEXT = re.compile(r"^(?P<stage>\S+) (?P<code>E\d+): (?P<message>.*)$", re.S)
-_HEADER_NOTE = re.compile(r"^(?P<doc>.*?): (?P<stage>\S+) (?P<code>E\d+): (?P<message>.*)$", re.S)
 INPUT_FORMATS = ("auto", "jsonl", "tmx")
 
 
@@ -125,10 +122,11 @@ def read_tmx(source: str | Path | IO[bytes]) -> list[Document]:
         _add_unit(doc, tu, props, srclang)
     if header is not None:
         for note in header.findall("note"):
-            m = _HEADER_NOTE.match(note.text or "")
-            if m:
-                doc = docs.setdefault(m["doc"], Document(id=m["doc"], text="", signature=dict(signature)))
-                doc.errors.append(DocError(m["stage"], m["code"], m["message"]))
+            found = _header_error(note.text or "")
+            if found is not None:
+                doc_id, err = found
+                doc = docs.setdefault(doc_id, Document(id=doc_id, text="", signature=dict(signature)))
+                doc.errors.append(err)
     for doc in docs.values():
         _finish(doc)
     return list(docs.values())
@@ -166,13 +164,26 @@ def _add_unit(doc: Document, tu: ET.Element, props: list[tuple[str, str]], srcla
         doc.target_lang = others[0][0]
     for t, v in props:
         if t == "x-error":
-            m = _ERROR_TEXT.match(v)
-            stage, code, message = (m["stage"], m["code"], m["message"]) if m else ("unknown", "E000", v)
-            doc.errors.append(DocError(stage, code, message, segment=index, fatal=False))
+            try:
+                doc.errors.append(DocError.parse(v, segment=index, fatal=False))
+            except ValueError:  # not written by transnorm: kept, as an error of unknown origin
+                doc.errors.append(DocError("unknown", "E000", v, segment=index, fatal=False))
         elif t == "x-edit":
             rec = json.loads(v)
             rec["segment"] = index
             doc.edits.append(Edit.from_record(rec))
+
+
+def _header_error(text: str) -> tuple[str, DocError] | None:
+    """(document id, error) from a TMX header note `doc-3: read E104: message`; the id may itself
+    hold ": ", so each cut is tried, the shortest id first. None for a note of another kind."""
+    cut = text.find(": ")
+    while cut >= 0:
+        try:
+            return text[:cut], DocError.parse(text[cut + 2 :])
+        except ValueError:
+            cut = text.find(": ", cut + 1)
+    return None
 
 
 def _seg_text(tuv: ET.Element) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from transnorm.config import PipelineConfig
 from transnorm.pipeline import Pipeline
@@ -62,7 +62,7 @@ def run(
             pipe = pipeline or Pipeline(config)
             docs = sink.begin(
                 read_documents(inputs, stdin=stdin, max_chars=config.max_document_chars),
-                {**pipe.signature, "format": fmt},
+                {**pipe.signature.to_dict(), "format": fmt},
             )
             bar.skipped = summary.skipped_already_done
             for doc in pipe.stream(docs, workers=workers):
@@ -74,16 +74,8 @@ def run(
         bar.close()
         if pipe is not None:
             summary.stage_seconds = dict(pipe.timings)
-            stats = getattr(_find_stage(pipe, "translate"), "stats", None)
-            summary.translate = dict(stats) if stats else {}
+            summary.translate = pipe.statistics().get("translate", {})
             if pipeline is None:
                 pipe.close()
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _find_stage(pipe: Pipeline, name: str) -> Any:
-    try:
-        return pipe.stage(name)
-    except KeyError:
-        return None

@@ -66,10 +66,17 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from transnorm import _segment_data as data
+from transnorm.document import UNDETERMINED, Document, Segment
+from transnorm.errors import OptionError
 
-__all__ = ["SentenceSpan", "split_sentences"]
+if TYPE_CHECKING:
+    from transnorm.config import PipelineConfig
+    from transnorm.stages import Resources
+
+__all__ = ["SegmentStage", "SentenceSpan", "split_sentences"]
 
 ERR_MAX_CHARS = "max_chars must be a positive integer, got {!r}: pass e.g. max_chars=2000."
 
@@ -132,7 +139,7 @@ def split_sentences(text: str, lang: str | None = None, *, max_chars: int = 2000
     clause punctuation, then whitespace, then anywhere.  Whitespace-only text gives ``[]``.
     """
     if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1:
-        raise ValueError(ERR_MAX_CHARS.format(max_chars))
+        raise OptionError(ERR_MAX_CHARS.format(max_chars))
     rules = _rules_for(lang)
     spans: list[SentenceSpan] = []
     paragraph = 0
@@ -330,3 +337,49 @@ def _hard_cut(text: str, start: int, limit: int) -> int:
 def _clings(char: str) -> bool:
     """True for characters that must stay with the one before (combining marks, ZWJ, VS)."""
     return unicodedata.category(char) in ("Mn", "Me", "Mc") or char in "\u200d\ufe0f\ufe0e"
+
+
+class SegmentStage:
+    """Split each document into sentences with offsets, and label each sentence's language.
+
+    The document's language is the prior of its segments (`detect.segment_prior`) and their fallback
+    below `detect.min_confidence`: a short sentence of an English article stays English unless the
+    detector is clearly surer of another language.
+    """
+
+    name = "segment"
+    process_safe = True
+
+    def __init__(self, config: PipelineConfig, resources: Resources) -> None:
+        self.config = config
+        self.resources = resources
+        if config.detect.per_segment and not config.source_lang:
+            _ = resources.detector  # built now, as in DetectStage
+
+    def __call__(self, doc: Document) -> Document:
+        lang = None if doc.lang == UNDETERMINED else doc.lang
+        spans = split_sentences(doc.text, lang, max_chars=self.config.segment.max_chars)
+        doc.segments = [
+            Segment(
+                index=i, start=s.start, end=s.end, source=doc.text[s.start : s.end], paragraph=s.paragraph
+            )
+            for i, s in enumerate(spans)
+        ]
+        self._label(doc)
+        return doc
+
+    def _label(self, doc: Document) -> None:
+        opts = self.config.detect
+        forced = self.config.source_lang
+        for seg in doc.segments:
+            letters = sum(ch.isalpha() for ch in seg.source)
+            if forced or not opts.per_segment or letters < opts.segment_min_letters:
+                seg.lang, seg.lang_confidence = doc.lang, doc.lang_confidence
+            else:
+                known = doc.lang != UNDETERMINED
+                found = self.resources.detector.detect(
+                    seg.source[: opts.segment_max_chars],
+                    priors={doc.lang: opts.segment_prior} if known else None,
+                    fallback=doc.lang if known else None,
+                )
+                seg.lang, seg.lang_confidence = found.lang, found.confidence

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from transnorm import _translit_tables as _tables
+from transnorm.errors import E_TRANSLIT_OPTION, OptionError
 
 SCHEMES: tuple[str, ...] = (
     "en_press",
@@ -144,9 +145,13 @@ def _scheme(name: str, lang: str) -> _Scheme:
 
 def _check(scheme: str, lang: str) -> None:
     if scheme not in SCHEMES:
-        raise ValueError(ERR_SCHEME.format(scheme=scheme, choices=", ".join(SCHEMES)))
+        raise OptionError(
+            ERR_SCHEME.format(scheme=scheme, choices=", ".join(SCHEMES)), code=E_TRANSLIT_OPTION
+        )
     if lang not in SOURCE_LANGS:
-        raise ValueError(ERR_SOURCE_LANG.format(lang=lang, choices=", ".join(SOURCE_LANGS)))
+        raise OptionError(
+            ERR_SOURCE_LANG.format(lang=lang, choices=", ".join(SOURCE_LANGS)), code=E_TRANSLIT_OPTION
+        )
 
 
 # ------------------------------------------------------------------------------ transliteration
@@ -325,7 +330,7 @@ def generate_variants(
     """
     chosen = _scheme_list(schemes, source_lang)
     if gender not in (None, "m", "f"):
-        raise ValueError(ERR_GENDER.format(gender=gender))
+        raise OptionError(ERR_GENDER.format(gender=gender), code=E_TRANSLIT_OPTION)
     parts = re.split(f"({_WORD_RE[source_lang].pattern})", _drop_stress(native))
     words = parts[1::2]
     if not words:

@@ -4,7 +4,8 @@ Two aligners share one linear-memory DP (`transnorm.align.dp`): `GaleChurchAlign
 lengths only, no model) and `AssistedAligner` (translate one side with an engine, score candidate
 links with chrF). `align_documents` segments two texts, aligns them and returns the same aligned
 `Document` record as `transnorm run`, so the result flows into normalisation, `check-names` and
-every writer. `cross_check_names` compares the glossary names of each aligned pair.
+every writer; `align_files` aligns two files with a run's configuration (its detector, sentence
+splitting and engines). `cross_check_names` compares the glossary names of each aligned pair.
 
 >>> doc = align_documents(english_text, german_text, aligner=make_aligner(None))
 >>> [(s.source, s.target, s.flags) for s in doc.segments]
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from transnorm.align.evaluate import LinkScore, score_alignment
     from transnorm.align.gale_church import GaleChurchAligner
     from transnorm.align.model import Alignment
+    from transnorm.align.pairs import align_files
 
 # Public name -> module. Imported on first use, so that `transnorm align --help` (which imports
 # `transnorm.cli.align`, and with it this package) stays fast.
@@ -37,6 +39,7 @@ _EXPORTS = {
     "NameFinding": "crossnames",
     "add_name_check": "crossnames",
     "align_documents": "document",
+    "align_files": "pairs",
     "build_document": "document",
     "cross_check_names": "crossnames",
     "make_aligner": "document",
@@ -52,6 +55,7 @@ __all__ = [
     "NameFinding",
     "add_name_check",
     "align_documents",
+    "align_files",
     "build_document",
     "cross_check_names",
     "make_aligner",

@@ -20,7 +20,7 @@ existing translation, not machine output.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from transnorm import __version__
 from transnorm.align.config import AlignConfig
@@ -29,7 +29,11 @@ from transnorm.align.model import Alignment
 from transnorm.document import UNDETERMINED, Document, Segment
 from transnorm.errors import E_EMPTY, InputError
 from transnorm.langcodes import normalise_lang
+from transnorm.signature import Signature
 from transnorm.translate.base import TranslationEngine
+
+if TYPE_CHECKING:
+    from transnorm.detect import LanguageDetector
 
 SOURCE_ONLY = "source_only"
 TARGET_ONLY = "target_only"
@@ -59,7 +63,9 @@ class _Span(Protocol):
 
 
 def make_aligner(engine: TranslationEngine | str | None, config: AlignConfig | None = None) -> Aligner:
-    """`GaleChurchAligner` without an engine (None or "none"), else `AssistedAligner` with it."""
+    """`GaleChurchAligner` without an engine (None or "none"), else `AssistedAligner` with it (an
+    engine named by a string is built with its default options; `align.pairs.align_files` builds it
+    from a run's configuration instead)."""
     if engine is None or engine == "none":
         return GaleChurchAligner(config)
     from transnorm.align.assisted import AssistedAligner
@@ -78,14 +84,17 @@ def align_documents(
     aligner: Aligner | None = None,
     source_lang: str | None = None,
     target_lang: str | None = None,
-    max_chars: int = 2000,
-    detector: Any = None,
+    max_chars: int | None = None,
+    detector: LanguageDetector | None = None,
 ) -> Document:
     """Segment both documents, align their sentences and return the aligned source document.
 
-    Languages come from the arguments, else from the documents (`Document.lang`), else from the
-    language detector. Raises `InputError` (E104) when either side has no text.
+    Languages come from the arguments, else from the documents (`Document.lang`), else from
+    `detector` (default: the detector of a default configuration). Sentences are split as the
+    segment stage splits them (`max_chars` default: `segment.max_chars` of a default configuration).
+    Raises `InputError` (E104) when either side has no text.
     """
+    from transnorm.config import SegmentOptions
     from transnorm.segment import split_sentences
 
     src = source if isinstance(source, Document) else Document(id="source", text=source)
@@ -95,6 +104,7 @@ def align_documents(
             raise InputError(f"the {side} document {doc.id!r} is empty; nothing to align", code=E_EMPTY)
     src_lang, src_conf = _language(src, source_lang, detector)
     tgt_lang, _ = _language(tgt, target_lang, detector)
+    max_chars = max_chars or SegmentOptions().max_chars
     src_spans = split_sentences(src.text, _known(src_lang), max_chars=max_chars)
     tgt_spans = split_sentences(tgt.text, _known(tgt_lang), max_chars=max_chars)
     aligner = aligner or GaleChurchAligner()
@@ -171,35 +181,25 @@ def build_document(
         "target_spans": target_ranges,
         "similarity": [None if s is None else round(s, 4) for s in similarity],
     }
-    signature = {
-        "transnorm": __version__,
-        "aligner": alignment.method,
-        "align_engine": info.get("engine"),
-        "align_model": info.get("model"),
-        "engine": None,
-        "model": None,
-    }
-    return Document(
-        id=source.id,
-        text=source.text,
-        metadata=metadata,
-        segments=segments,
-        signature={**source.signature, **signature},
-    )
+    signature = Signature(source.signature, transnorm=__version__, aligner=alignment.method)
+    signature.update(align_engine=info.get("engine"), align_model=info.get("model"))
+    signature.sign_translation(set(), set())  # the targets are an existing translation
+    return Document(id=source.id, text=source.text, metadata=metadata, segments=segments, signature=signature)
 
 
 def _known(lang: str) -> str | None:
     return None if lang == UNDETERMINED else lang
 
 
-def _language(doc: Document, given: str | None, detector: Any) -> tuple[str, float]:
+def _language(doc: Document, given: str | None, detector: LanguageDetector | None) -> tuple[str, float]:
     if given:
         return normalise_lang(given) or given, 1.0
     if doc.lang and doc.lang != UNDETERMINED:
         return doc.lang, doc.lang_confidence or 1.0
     if detector is None:
-        from transnorm.detect import DetectorConfig, LanguageDetector
+        from transnorm.config import PipelineConfig
+        from transnorm.detect import detector_from_config
 
-        detector = LanguageDetector(DetectorConfig())
+        detector = detector_from_config(PipelineConfig())
     found = detector.detect(doc.text)
     return found.lang, found.confidence

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from transnorm.align.document import Aligner, align_documents
+from transnorm.align.document import Aligner, align_documents, make_aligner
 from transnorm.align.gale_church import GaleChurchAligner
+from transnorm.config import PipelineConfig
 from transnorm.document import Document
 from transnorm.errors import (
     E_ALIGN_FALLBACK,
@@ -24,6 +25,10 @@ from transnorm.errors import (
     TransnormError,
 )
 from transnorm.read import JSONL_SUFFIXES, read_documents, read_text_file
+from transnorm.stages import Resources
+
+if TYPE_CHECKING:
+    from transnorm.detect import LanguageDetector
 
 STAGE = "align"
 # E_NO_PARTNER: a document id present in only one of the two JSONL files
@@ -63,20 +68,59 @@ def read_pairs(source: str | Path, target: str | Path) -> Iterator[tuple[Documen
             yield doc, None
 
 
+def align_files(
+    source: str | Path,
+    target: str | Path,
+    *,
+    config: PipelineConfig,
+    engine: str = "none",
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+) -> Iterator[Document]:
+    """Aligned records for two files (`read_pairs`), made with the run's configuration `config`.
+
+    The detector is `config.detect`'s, sentences are split as the segment stage splits them
+    (`segment.max_chars`), and `engine` (a registered name; "none" aligns by sentence length only)
+    is built with its options from `config.translate`, as the translate stage builds it. The source
+    language is `source_lang`, else `config.source_lang`, else detected. The engine is closed once
+    the records are consumed.
+    """
+    aligner = make_aligner(None)
+    if engine != "none":
+        from transnorm.translate.hub import offline_mode
+        from transnorm.translate.stage import configured_engine
+
+        options = config.translate
+        aligner = make_aligner(configured_engine(engine, options, offline=offline_mode(options.offline)))
+    try:
+        yield from align_pairs(
+            read_pairs(source, target),
+            config=config,
+            aligner=aligner,
+            source_lang=source_lang or config.source_lang,
+            target_lang=target_lang,
+        )
+    finally:
+        used = getattr(aligner, "engine", None)
+        if used is not None:
+            used.close()
+
+
 def align_pairs(
     pairs: Iterator[tuple[Document, Document | None]],
     *,
+    config: PipelineConfig | None = None,
     aligner: Aligner | None = None,
     source_lang: str | None = None,
     target_lang: str | None = None,
 ) -> Iterator[Document]:
-    """Align each pair; a pair that cannot be aligned yields the source document with the error."""
-    from transnorm.detect import DetectorConfig, LanguageDetector
+    """Align each pair; a pair that cannot be aligned yields the source document with the error.
 
+    `config` (default: the default configuration) gives the language detector and `segment.max_chars`.
+    """
+    config = config or PipelineConfig()
     aligner = aligner or GaleChurchAligner()
-    detector: Any = None
-    if not (source_lang and target_lang):
-        detector = LanguageDetector(DetectorConfig())
+    detector = None if source_lang and target_lang else Resources(config).detector
     for src, tgt in pairs:
         if tgt is None:
             if not src.errors:
@@ -88,7 +132,7 @@ def align_pairs(
                 src.add_error(STAGE, err.code, f"target document {tgt.id!r}: {err.message}")
             yield src
             continue
-        yield _align_one(src, tgt, aligner, source_lang, target_lang, detector)
+        yield _align_one(src, tgt, aligner, source_lang, target_lang, detector, config.segment.max_chars)
 
 
 def _align_one(
@@ -97,17 +141,27 @@ def _align_one(
     aligner: Aligner,
     source_lang: str | None,
     target_lang: str | None,
-    detector: Any,
+    detector: LanguageDetector | None,
+    max_chars: int,
 ) -> Document:
-    kwargs = {"source_lang": source_lang, "target_lang": target_lang, "detector": detector}
+    def align(with_aligner: Aligner) -> Document:
+        return align_documents(
+            src,
+            tgt,
+            aligner=with_aligner,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            detector=detector,
+            max_chars=max_chars,
+        )
+
     try:
-        return align_documents(src, tgt, aligner=aligner, **kwargs)
+        return align(aligner)
     except EngineError as exc:
         if exc.code != E_NO_ENGINE:
             src.add_error(STAGE, exc.code, str(exc))
             return src
-        fallback = GaleChurchAligner(getattr(aligner, "config", None))
-        doc = align_documents(src, tgt, aligner=fallback, **kwargs)
+        doc = align(GaleChurchAligner(getattr(aligner, "config", None)))
         doc.add_error(STAGE, E_ALIGN_FALLBACK, f"aligned by sentence length only: {exc}", fatal=False)
         return doc
     except TransnormError as exc:

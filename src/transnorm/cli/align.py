@@ -56,8 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _cmd_align(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
-    from transnorm.align.document import make_aligner
-    from transnorm.align.pairs import align_pairs, read_pairs
+    from transnorm.align.pairs import align_files
     from transnorm.config import load_config
     from transnorm.errors import ConfigError
     from transnorm.write import write_documents, writer_formats
@@ -67,31 +66,25 @@ def _cmd_align(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) 
     cfg = load_config(args.config)
     if args.glossary:
         cfg = cfg.with_overrides(normalise={"glossaries": tuple(args.glossary)})
-    aligner = make_aligner(args.engine)
-    try:
-        docs = align_pairs(
-            read_pairs(args.source, args.target),
-            aligner=aligner,
-            source_lang=args.source_lang,
-            target_lang=args.target_lang,
-        )
-        if args.check_names:
-            docs = _with_name_check(docs, cfg)
-        summary = write_documents(
-            docs, args.format, args.output, stdout=out, inputs=(args.source, args.target)
-        )
-    finally:
-        engine = getattr(aligner, "engine", None)
-        if engine is not None:
-            engine.close()
+    docs = align_files(
+        args.source,
+        args.target,
+        config=cfg,
+        engine=args.engine,
+        source_lang=args.source_lang,
+        target_lang=args.target_lang,
+    )
+    if args.check_names:
+        docs = _with_name_check(docs, cfg)
+    summary = write_documents(docs, args.format, args.output, stdout=out, inputs=(args.source, args.target))
     return exit_status(summary.documents, summary.documents_with_errors)
 
 
 def _with_name_check(docs: Iterator[Document], config: PipelineConfig) -> Iterator[Document]:
     from transnorm.align.crossnames import add_name_check
-    from transnorm.normalise.people import matchers_for
+    from transnorm.normalise.matcher import MatcherCache
 
-    matcher_for = matchers_for(config.normalise)
+    matcher_for = MatcherCache.from_options(config.normalise)
     matcher_for(None)  # a broken glossary is a usage error before any document is written
     for doc in docs:
         yield add_name_check(doc, matcher_for)

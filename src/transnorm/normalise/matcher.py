@@ -40,8 +40,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from transnorm._paths import transnorm_cache
 from transnorm.normalise import inflection
 from transnorm.normalise.fold import (
     boundary_text,
@@ -62,6 +63,9 @@ from transnorm.normalise.glossary import (
     load_glossaries,
     resolve_glossaries,
 )
+
+if TYPE_CHECKING:
+    from transnorm.config import NormaliseOptions
 
 log = logging.getLogger(__name__)
 
@@ -264,7 +268,7 @@ class GlossaryMatcher:
         person = entry.type == "person"
         forms = [(text, EXPLICIT) for text, _ in entry.explicit_forms()]
         if generate:
-            forms += _generated_forms(entry)
+            forms += generated_forms(entry)
         for text, rule in forms:
             upper = not person and _is_acronym(text)
             key = " ".join(unicodedata.normalize("NFC", text).split()) if upper else fold_name(text)
@@ -576,7 +580,7 @@ def _drop_shadowed(owners: dict[str, int | list[int]], templates: Sequence[_Temp
             log.debug("pattern %r lost every reading", key)
 
 
-def _generated_forms(entry: Entry) -> list[tuple[str, str]]:
+def generated_forms(entry: Entry) -> list[tuple[str, str]]:
     """Latin spellings of the entry's Russian/Ukrainian native forms, each with its scheme."""
     from transnorm import translit
 
@@ -593,17 +597,11 @@ def _generated_forms(entry: Entry) -> list[tuple[str, str]]:
     return out
 
 
-def generated_forms(entry: Entry) -> list[tuple[str, str]]:
-    """Public view of the generated spellings of one entry (for `transnorm glossary expand`)."""
-    return _generated_forms(entry)
-
-
 # ------------------------------------------------------------------------------------- caching
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "transnorm" / "matchers"
+    return transnorm_cache() / "matchers"
 
 
 def _code_fingerprint() -> str:
@@ -635,6 +633,46 @@ def cache_key(
     if layers is not None and len(layers) > 1:
         h.update(("layers=" + ",".join(map(str, layers))).encode())
     return h.hexdigest()[:32]
+
+
+class MatcherCache:
+    """One matcher per text language over the same glossaries, each built on first use, then kept.
+
+    Call it with a language to get that language's matcher: it is the `matcher_for` that the
+    normalise stage, name checks and `align --check-names` take.
+    """
+
+    def __init__(
+        self,
+        specs: Iterable[str],
+        *,
+        generate: bool = True,
+        cache: bool = True,
+        cache_dir: str | Path | None = None,
+    ) -> None:
+        self.specs = tuple(specs)
+        self.generate, self.cache, self.cache_dir = generate, cache, cache_dir
+        self._matchers: dict[str | None, GlossaryMatcher] = {}
+
+    @classmethod
+    def from_options(cls, opts: NormaliseOptions) -> MatcherCache:
+        """The matchers of the glossaries and options of a config's `normalise` section."""
+        return cls(
+            opts.glossaries, generate=opts.generate_variants, cache=opts.cache, cache_dir=opts.cache_dir
+        )
+
+    def __call__(self, lang: str | None) -> GlossaryMatcher:
+        if lang not in self._matchers:
+            self._matchers[lang] = load_matcher(
+                self.specs, lang, generate=self.generate, cache=self.cache, cache_dir=self.cache_dir
+            )
+        return self._matchers[lang]
+
+    @property
+    def signature(self) -> str:
+        """The glossaries' names, versions and hash (the same for every language's matcher)."""
+        first = next(iter(self._matchers.values()), None)
+        return (first or self(None)).signature
 
 
 def load_matcher(

@@ -66,26 +66,6 @@ class DocNames:
     langs: list[str] = field(default_factory=list)  # the language of each text read (report language)
 
 
-def matchers_for(opts: Any) -> Callable[[str | None], GlossaryMatcher]:
-    """`matcher_for(lang)` over the glossaries of `NormaliseOptions`: each language's matcher built once."""
-    from transnorm.normalise.matcher import load_matcher
-
-    matchers: dict[str | None, GlossaryMatcher] = {}
-
-    def matcher_for(lang: str | None) -> GlossaryMatcher:
-        if lang not in matchers:
-            matchers[lang] = load_matcher(
-                opts.glossaries,
-                lang,
-                generate=opts.generate_variants,
-                cache=opts.cache,
-                cache_dir=opts.cache_dir,
-            )
-        return matchers[lang]
-
-    return matcher_for
-
-
 def as_record(doc: Document) -> Document:
     """A document read from a transnorm record (`run` or `align` output) rebuilt with its segments.
 

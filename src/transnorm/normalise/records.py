@@ -100,11 +100,11 @@ def check_corpus(
     fails at once. Plain documents go through `config`'s stages (detect) first; a document that
     cannot be read or detected is passed to `on_skip` and left out of the report.
     """
-    from transnorm.normalise.people import matchers_for
+    from transnorm.normalise.matcher import MatcherCache
     from transnorm.normalise.report import DEFAULT_MIN_SCORE, check_names
 
     opts = config.normalise
-    matcher_for = matchers_for(opts)
+    matcher_for = MatcherCache.from_options(opts)
     matcher_for(lang)
     with Pipeline(config) as pipe:
         return check_names(

@@ -16,7 +16,7 @@ source whose translation spells it in a way no rule knows (Tinkou for Тиньк
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING
 
 from transnorm.config import PipelineConfig
 from transnorm.document import UNDETERMINED, Document, Edit
@@ -24,38 +24,30 @@ from transnorm.langcodes import normalise_lang
 from transnorm.normalise.anchor import Replacement, SourceAnchor
 from transnorm.normalise.context import filter_mentions
 from transnorm.normalise.fold import fold_text
-from transnorm.normalise.matcher import GlossaryMatcher, Mention, load_matcher
+from transnorm.normalise.matcher import GlossaryMatcher, MatcherCache, Mention
+
+if TYPE_CHECKING:
+    from transnorm.stages import Resources
 
 
 class NormaliseStage:
     """Built once from the config; compiles (or loads from cache) one matcher per text language."""
 
     name = "normalise"
+    process_safe = True
 
-    def __init__(self, config: PipelineConfig, resources: Any = None) -> None:
+    def __init__(self, config: PipelineConfig, resources: Resources | None = None) -> None:
         opts = config.normalise
-        self.specs = tuple(opts.glossaries)
         self.side = opts.side
         self.lang = normalise_lang(opts.lang) if opts.lang else None
         self.target_lang = normalise_lang(config.target_lang)
-        self.generate = opts.generate_variants
-        self.cache = opts.cache
-        self.cache_dir = opts.cache_dir
-        self._matchers: dict[str | None, GlossaryMatcher] = {}
+        self.matcher = MatcherCache.from_options(opts)
         self.anchor = None
         if opts.source_anchored and self.side == "target":
             self.anchor = SourceAnchor(
                 self.matcher, normalise_lang(config.source_lang) if config.source_lang else None
             )
         self.matcher(self.lang or (self.target_lang if self.side == "target" else None))  # fail early
-
-    def matcher(self, lang: str | None) -> GlossaryMatcher:
-        """The matcher for text in `lang` (built on first use, then kept)."""
-        if lang not in self._matchers:
-            self._matchers[lang] = load_matcher(
-                self.specs, lang, generate=self.generate, cache=self.cache, cache_dir=self.cache_dir
-            )
-        return self._matchers[lang]
 
     def _lang_of(self, doc: Document, seg_lang: str) -> str | None:
         if self.lang:
@@ -105,7 +97,7 @@ class NormaliseStage:
             doc.edits.extend(edits)
         if changed and self.side == "source":
             _rebuild_source(doc)
-        doc.signature["glossary"] = self.signature["glossary"]
+        doc.signature.update(self.signature)
         return doc
 
     @property
@@ -115,7 +107,7 @@ class NormaliseStage:
         A resumable run compares it with the one its output was started with, so an edited glossary
         is noticed instead of mixing records normalised two ways.
         """
-        return {"glossary": next(iter(self._matchers.values())).signature}
+        return {"glossary": self.matcher.signature}
 
 
 def rewrite(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from transnorm.document import UNDETERMINED
 from transnorm.normalise.entry import Entry, Problem, nfc, unique_slug
 
 _CONCEPT = {"termEntry", "conceptEntry"}
@@ -54,7 +55,7 @@ class _Handler:
             lang = attrs.get(_XML_LANG) or attrs.get("xml:lang") or attrs.get("lang")
             if not lang:
                 self.problems.append(Problem(self.path, line, f"<{local}> without xml:lang"))
-            self.lang = (lang or "und").split("-")[0].lower()
+            self.lang = (lang or UNDETERMINED).split("-")[0].lower()
             self.concept.langs.setdefault(self.lang, [])
         elif local in _TERM_GROUP:
             self.group = []

@@ -9,7 +9,7 @@ four questions: which pairs, which model for a pair, translate this batch, and r
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -65,7 +65,3 @@ class TranslationEngine(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release models and threads."""
-
-    def describe(self) -> Mapping[str, Any]:
-        """A short description for `transnorm engines` listings."""
-        return {"name": self.name}

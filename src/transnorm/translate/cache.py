@@ -14,9 +14,9 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from transnorm._paths import transnorm_cache
 from transnorm.errors import ConfigError
 from transnorm.translate.base import ModelInfo
-from transnorm.translate.routing import transnorm_cache
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (

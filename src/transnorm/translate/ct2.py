@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from transnorm._paths import transnorm_cache
 from transnorm.errors import E_ENGINE_FAILED, E_MODEL_UNAVAILABLE, EngineError, missing_dependency
 from transnorm.translate.routed import RoutedEngine
 from transnorm.translate.routing import (
@@ -32,7 +33,6 @@ from transnorm.translate.routing import (
     family_of_dir,
     is_hub_id,
     lang_token,
-    transnorm_cache,
 )
 
 METADATA_FILE = "transnorm.json"

@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from transnorm.document import UNDETERMINED
+
 EMPTY = "empty_output"
 UNTRANSLATED = "untranslated"
 LENGTH_RATIO = "length_ratio"
@@ -129,7 +131,7 @@ class QualityChecker:
         if self.detector is None or sum(ch.isalpha() for ch in target) < self.lang_min_letters:
             return None
         found = self.detector.detect(target)
-        if found.lang in (target_lang, "und") or found.confidence < self.lang_min_confidence:
+        if found.lang in (target_lang, UNDETERMINED) or found.confidence < self.lang_min_confidence:
             return None
         return str(found.lang)
 

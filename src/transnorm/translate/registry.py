@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from transnorm.errors import ConfigError
+from transnorm.errors import ConfigError, OptionError
 from transnorm.translate.base import TranslationEngine
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def create_engine(name: str, options: Mapping[str, Any] | None = None) -> Transl
     cls = engine_class(name)
     try:
         return cls(**dict(options or {}))
-    except TypeError as exc:
+    except (TypeError, OptionError) as exc:  # an unknown keyword, or a value the engine refuses
         raise ConfigError(f"translate.engine_options.{name}: {exc}") from None
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from transnorm.errors import E_MODEL_UNAVAILABLE, EngineError
+from transnorm.errors import E_MODEL_UNAVAILABLE, EngineError, OptionError
 from transnorm.translate.base import ModelInfo, TranslationEngine
 from transnorm.translate.hub import ModelNotOnHub
 from transnorm.translate.routing import (
@@ -86,9 +86,9 @@ class RoutedEngine(TranslationEngine):
         super().__init__(**options)
         self.download = download
         if beam_size < 1:
-            raise TypeError("beam_size must be >= 1")
+            raise OptionError("beam_size must be >= 1")
         if max_output_tokens < 0:
-            raise TypeError("max_output_tokens must be >= 0 (0: no cap beyond max_length_ratio)")
+            raise OptionError("max_output_tokens must be >= 0 (0: no cap beyond max_length_ratio)")
         self.table = RoutingTable(
             models=dict(models or {}),
             pattern=model_pattern or None,

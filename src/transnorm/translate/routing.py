@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from transnorm._paths import user_cache_home
 from transnorm.config import TranslateOptions
 
 # The defaults live in one table, the config's (`TranslateOptions`); engines built without a config use them.
@@ -259,14 +260,7 @@ def hf_hub_cache() -> Path:
         return Path(os.environ["HF_HUB_CACHE"])
     if os.environ.get("HF_HOME"):
         return Path(os.environ["HF_HOME"]) / "hub"
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg) / "huggingface" / "hub"
-
-
-def transnorm_cache() -> Path:
-    """transnorm's own cache directory (`$XDG_CACHE_HOME/transnorm`)."""
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg) / "transnorm"
+    return user_cache_home() / "huggingface" / "hub"
 
 
 def find_local_model(model: str) -> LocalModel | None:

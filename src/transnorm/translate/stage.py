@@ -20,9 +20,9 @@ import logging
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from transnorm.config import PipelineConfig
+from transnorm.config import PipelineConfig, TranslateOptions
 from transnorm.document import UNDETERMINED, Document, Segment
 from transnorm.errors import (
     E_MODEL_UNAVAILABLE,
@@ -43,6 +43,9 @@ from transnorm.translate.registry import (
 )
 from transnorm.translate.routed import RoutedEngine
 
+if TYPE_CHECKING:
+    from transnorm.stages import Resources
+
 STAGE = "translate"
 log = logging.getLogger(__name__)
 _UNCACHED_ENGINES = frozenset({"passthrough"})
@@ -52,11 +55,12 @@ class TranslateStage:
     """Translate every segment of every document into the configured target language."""
 
     name = STAGE
+    process_safe = False  # it batches for its engines in the main process
 
     def __init__(
         self,
         config: PipelineConfig,
-        resources: object | None = None,
+        resources: Resources | None = None,
         *,
         engines: dict[str, TranslationEngine] | None = None,
     ) -> None:
@@ -77,18 +81,7 @@ class TranslateStage:
     def engine(self, name: str) -> TranslationEngine:
         """The engine `name`, built on first use with its configured options."""
         if name not in self._engines:
-            opts = dict(self.options.engine_options.get(name, {}))
-            cls = engine_class(name)
-            if issubclass(cls, RoutedEngine):  # may fetch a missing model, unless offline
-                opts.setdefault("download", not self.offline)
-            if getattr(cls, "routed", False):  # engines that pick a model per pair
-                opts.setdefault("models", dict(self.options.models))
-                opts.setdefault("model_pattern", self.options.model_pattern)
-                opts.setdefault("multilingual_model", self.options.multilingual_model)
-                opts.setdefault("pivot_lang", self.options.pivot_lang)
-                if self.options.model is not None:
-                    opts.setdefault("model", self.options.model)
-            self._engines[name] = create_engine(name, opts)
+            self._engines[name] = configured_engine(name, self.options, offline=self.offline)
         return self._engines[name]
 
     def choose_engine(self, source: str, target: str) -> str:
@@ -136,6 +129,10 @@ class TranslateStage:
             else (self.options.engine,)
         )
         return [n for n in names if getattr(self._engines.get(n) or engine_class(n), "runs_model", True)]
+
+    def statistics(self) -> dict[str, int]:
+        """Counters of this stage's work so far (segments, cache hits, engine calls, flags ...)."""
+        return dict(self.stats)
 
     # -- the stage -----------------------------------------------------------------------------
     def __call__(self, doc: Document) -> Document:
@@ -274,10 +271,27 @@ class TranslateStage:
         calls it once the document is done)."""
         for key in [k for k in self._failed_segments if k[0] == id(doc)]:
             del self._failed_segments[key]
-        engines = sorted({s.engine for s in doc.segments if s.engine})
-        models = sorted({s.model for s in doc.segments if s.model})
-        doc.signature["engine"] = "+".join(engines) if engines else None
-        doc.signature["model"] = "+".join(models) if models else None
+        doc.signature.sign_translation(
+            {s.engine for s in doc.segments if s.engine}, {s.model for s in doc.segments if s.model}
+        )
+
+
+def configured_engine(name: str, options: TranslateOptions, *, offline: bool) -> TranslationEngine:
+    """The engine `name` built with its options from `translate.engine_options`; an engine that picks
+    a model per pair also gets the shared routing options (`translate.models`, `model_pattern`, ...)
+    and, unless `offline`, may fetch a missing model. The translate stage and `align` build engines so."""
+    opts = dict(options.engine_options.get(name, {}))
+    cls = engine_class(name)
+    if issubclass(cls, RoutedEngine):  # may fetch a missing model, unless offline
+        opts.setdefault("download", not offline)
+    if getattr(cls, "routed", False):  # engines that pick a model per pair
+        opts.setdefault("models", dict(options.models))
+        opts.setdefault("model_pattern", options.model_pattern)
+        opts.setdefault("multilingual_model", options.multilingual_model)
+        opts.setdefault("pivot_lang", options.pivot_lang)
+        if options.model is not None:
+            opts.setdefault("model", options.model)
+    return create_engine(name, opts)
 
 
 def _no_engine_message(

@@ -14,17 +14,15 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from transnorm.document import Document, Edit
+from transnorm.signature import ORDER
 
 REPLACEMENT = "\ufffd"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPOOL_BYTES = 8 * 1024 * 1024
-
-# Keys of `Document.signature` in the order every format shows them.
-SIGNATURE_KEYS = ("transnorm", "engine", "model", "glossary", "config", "target_lang")
 
 
 class TextCleaner:
@@ -90,7 +88,7 @@ class SignatureSet:
     def __init__(self) -> None:
         self.values: dict[str, list[str]] = {}
 
-    def add(self, signature: dict[str, Any]) -> None:
+    def add(self, signature: Mapping[str, Any]) -> None:
         for key, value in signature.items():
             if value is None or value == "":
                 continue
@@ -101,16 +99,9 @@ class SignatureSet:
 
     def items(self) -> list[tuple[str, list[str]]]:
         """(key, distinct values) pairs, the usual keys first, then the others alphabetically."""
-        known = [k for k in SIGNATURE_KEYS if k in self.values]
-        rest = sorted(k for k in self.values if k not in SIGNATURE_KEYS)
+        known = [k for k in ORDER if k in self.values]
+        rest = sorted(k for k in self.values if k not in ORDER)
         return [(k, self.values[k]) for k in known + rest]
-
-
-def signature_line(signature: dict[str, Any]) -> str:
-    """One line such as `transnorm:0.1.0|engine:marian|model:opus-mt-de-en|glossary:2024.1`."""
-    keys = [k for k in SIGNATURE_KEYS if signature.get(k) not in (None, "")]
-    keys += sorted(k for k in signature if k not in SIGNATURE_KEYS and signature[k] not in (None, ""))
-    return "|".join(f"{k}:{signature[k]}" for k in keys)
 
 
 def common_value(values: Iterable[str], mixed: str) -> str:

@@ -64,7 +64,7 @@ class TmxWriter:
         self._signatures.add(doc.signature)
         for err in doc.errors:
             if err.segment is None:
-                self._header_notes.append(f"{doc.id}: {err.stage} {err.code}: {err.message}")
+                self._header_notes.append(f"{doc.id}: {err}")
         for seg in doc.segments:
             lang = _source_lang(doc, seg)
             self._source_langs[lang] += 1
@@ -120,9 +120,7 @@ class TmxWriter:
         if seg.model:
             props.append(("x-model", seg.model))
         props += [("x-flag", flag) for flag in seg.flags]
-        props += [
-            ("x-error", f"{e.stage} {e.code}: {e.message}") for e in doc.errors if e.segment == seg.index
-        ]
+        props += [("x-error", str(e)) for e in doc.errors if e.segment == seg.index]
         notes: list[str] = []
         for side in ("source", "target"):
             for edit in segment_edits(doc, seg.index, side):

@@ -77,16 +77,14 @@ class TsvWriter:
             stream.write("\t".join(COLUMNS) + "\n")
 
     def write(self, doc: Document) -> None:
-        errors = "; ".join(f"{e.stage}:{e.code}: {e.message}" for e in doc.errors)
+        errors = "; ".join(map(str, doc.errors))
         signature = format_signature(doc.signature)
         if not doc.segments:
             row = (doc.id, "", "", doc.lang, doc.target_lang or "", "", "", "", errors, signature)
             self.stream.write("\t".join(escape(str(c)) for c in row) + "\n")
             return
         for seg in doc.segments:
-            seg_errors = "; ".join(
-                f"{e.stage}:{e.code}: {e.message}" for e in doc.errors if e.segment in (None, seg.index)
-            )
+            seg_errors = "; ".join(str(e) for e in doc.errors if e.segment in (None, seg.index))
             row = (
                 doc.id,
                 str(seg.index),

@@ -98,7 +98,7 @@ class XliffWriter:
         signature = [(k, str(v)) for k, v in doc.signature.items() if v not in (None, "")]
         facts = [("id", doc.id), ("source-lang", doc.lang), ("target-lang", doc.target_lang or "")]
         facts += [(f"metadata:{k}", str(v)) for k, v in doc.metadata.items() if isinstance(v, (str, int))]
-        notes = [("error", f"{e.stage} {e.code}: {e.message}") for e in doc.errors if e.segment is None]
+        notes = [("error", str(e)) for e in doc.errors if e.segment is None]
         notes += [("warning", w) for w in doc.warnings]
         signature, facts, notes = (
             _clean_pairs(signature, clean),
@@ -128,7 +128,7 @@ class XliffWriter:
             facts.append(("model", seg.model))
         facts += [("flag", f) for f in seg.flags]
         notes = [("quality", f"flag: {f}") for f in seg.flags]
-        notes += [("error", f"{e.stage} {e.code}: {e.message}") for e in doc.errors if e.segment == seg.index]
+        notes += [("error", str(e)) for e in doc.errors if e.segment == seg.index]
         source_edits = segment_edits(doc, seg.index, "source")
         target_edits = segment_edits(doc, seg.index, "target")
         notes += [("glossary", f"source: {describe_edit(e)}") for e in source_edits]
