@@ -36,7 +36,7 @@ def build(work: Path) -> tuple[Path, Path]:
     """The full-size random Marian model (transformers directory) and its CTranslate2 int8 conversion."""
     sys.path.insert(0, str(ROOT / "tests"))
     import tiny_models
-    from transnorm.translate.models_cli import convert_model
+    from transnorm.translate.models import convert_model
 
     hf_dir = work / "opus-mt-arch"
     extra = VOCAB - 200 - 1  # 200-piece sentencepiece vocabulary + <pad>

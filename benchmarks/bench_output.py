@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from transnorm.config import PipelineConfig
-from transnorm.job import run_job
+from transnorm.run import run
 from transnorm.write import _output, sink
 
 TARGET = 1.05
@@ -75,7 +75,7 @@ def ingest(docs: Path, out: Path, config: PipelineConfig, integrity: bool) -> fl
     out.unlink(missing_ok=True)
     with contextlib.nullcontext() if integrity else integrity_off():
         start = time.perf_counter()
-        summary = run_job([str(docs)], config=config, output=out)
+        summary = run([str(docs)], config=config, output=out)
         seconds = time.perf_counter() - start
     if summary.documents_with_errors:
         raise SystemExit(f"{summary.documents_with_errors} documents failed: {dict(summary.errors_by_code)}")

@@ -137,3 +137,24 @@ def test_cli_check_names(tmp_path: Path) -> None:
     (record,) = map(json.loads, out.getvalue().splitlines())
     kinds = [(f["segment"], f["kind"], f["entity"]) for f in record["metadata"]["name_check"]]
     assert kinds == [(0, "spelling", "dmitry-peskov"), (1, "noncanonical_target", "dmitry-kozak")]
+
+
+def test_cli_check_names_uses_the_glossaries_of_config(tmp_path: Path) -> None:
+    """`align --config` reads `normalise.glossaries` there: a glossary without Kozak reports only Peskov."""
+    glossary = tmp_path / "spokesman.yaml"
+    glossary.write_text(
+        "version: '1'\nentries:\n  - id: dmitry-peskov\n    type: person\n"
+        "    canonical: {en: Dmitry Peskov, de: Dmitri Peskow}\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "config.toml"
+    config.write_text(f"[normalise]\nglossaries = [{json.dumps(str(glossary))}]\n", encoding="utf-8")
+    de, en = tmp_path / "de.txt", tmp_path / "en.txt"
+    de.write_text("Dmitri Peskow sprach am Montag. Dmitri Kosak war nicht erreichbar.", encoding="utf-8")
+    en.write_text("Dmitry Peskov spoke on Monday. Dmitri Kosak was not available.", encoding="utf-8")
+    argv = ["align", str(de), str(en), "--from", "de", "--to", "en", "--check-names", "--config", str(config)]
+    out = io.StringIO()
+    assert main(argv, stdout=out) == 0
+    (record,) = map(json.loads, out.getvalue().splitlines())
+    kinds = [(f["segment"], f["kind"], f["entity"]) for f in record["metadata"]["name_check"]]
+    assert kinds == [(0, "spelling", "dmitry-peskov")]

@@ -290,7 +290,8 @@ def test_engine_options_are_checked_against_each_engines_declared_options() -> N
 
 
 def test_routing_defaults_come_from_the_one_config_table() -> None:
-    from transnorm.translate.routing import RoutedEngine, RoutingTable
+    from transnorm.translate.routed import RoutedEngine
+    from transnorm.translate.routing import RoutingTable
 
     params = inspect.signature(RoutedEngine.__init__).parameters
     opts = TranslateOptions()

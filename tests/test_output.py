@@ -22,8 +22,8 @@ import pytest
 
 from transnorm.cli import main
 from transnorm.config import load_config
-from transnorm.job import run_job
 from transnorm.progress import ProgressBar
+from transnorm.run import run
 from transnorm.state import RunState
 from transnorm.write import writer_formats
 from transnorm.write._output import OutputLock, lock_path, partial_path
@@ -189,14 +189,14 @@ def test_a_failed_run_leaves_the_existing_output_as_it_was(tmp_path: Path, cfg: 
         target.write_text("earlier output\n", encoding="utf-8")
     config = load_config(cfg).with_overrides(target_lang="en")
     with pytest.raises(RuntimeError, match="crash"):
-        run_job([str(docs)], config=config, output=out, fmt=fmt, progress=_CrashAfter(500))
+        run([str(docs)], config=config, output=out, fmt=fmt, progress=_CrashAfter(500))
     for target in targets:
         assert target.read_text(encoding="utf-8") == "earlier output\n"
     assert not lock_path(out).exists()
     if fmt in ("tmx", "moses"):  # a whole-file format cannot be resumed: its partial files are gone
         assert not [p for p in tmp_path.iterdir() if p.name.endswith(".transnorm-partial")]
     else:  # a line format keeps its committed records beside the output, and the next run resumes
-        summary = run_job([str(docs)], config=config, output=out, fmt=fmt)
+        summary = run([str(docs)], config=config, output=out, fmt=fmt)
         assert summary.skipped_already_done == 256 and summary.documents == 600 - 256
         assert not partial_path(out).exists()
         if fmt == "jsonl":
@@ -493,9 +493,7 @@ def test_run_and_write_share_one_summary_type_and_one_lock(tmp_path: Path, cfg: 
     from transnorm.write.summary import RunSummary
 
     docs = _docs(tmp_path / "docs.jsonl", 5)
-    ran = run_job(
-        [str(docs)], config=load_config(cfg).with_overrides(target_lang="en"), output=f"{tmp_path}/a/"
-    )
+    ran = run([str(docs)], config=load_config(cfg).with_overrides(target_lang="en"), output=f"{tmp_path}/a/")
     written = write_documents(read_documents([str(docs)]), "tsv", f"{tmp_path}/b/", inputs=[docs])
     assert type(ran) is type(written) is RunSummary
     assert ran.documents == written.documents == 5

@@ -99,7 +99,7 @@ def test_usage_lists_every_run_option_and_to_is_optional() -> None:
 
 
 def test_default_config_names_every_output_format() -> None:
-    from transnorm.write import _WRITERS
+    from transnorm.write.formats import _WRITERS
 
     config = (ROOT / "configs" / "default.toml").read_text(encoding="utf-8")
     comment = config[config.index("[write]") : config.index('format = "jsonl"')]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from transnorm.cli import build_parser, config_from_args
-from transnorm.job import run_job
 from transnorm.progress import ProgressBar
+from transnorm.run import run
 
 CONFIG = """
 stages = ["detect", "segment", "translate"]
@@ -140,7 +140,7 @@ def _interrupted(docs: Path, out: Path, cfg: Path, *extra: str, after: int = 100
     """The same run as `_cmd(...)`, stopped after `after` records as a crash would stop it."""
     args = build_parser().parse_args(_cmd(docs, out, cfg, *extra)[3:])
     with pytest.raises(KeyboardInterrupt):
-        run_job(args.inputs, config=config_from_args(args), output=args.output, progress=_StopAfter(after))
+        run(args.inputs, config=config_from_args(args), output=args.output, progress=_StopAfter(after))
     assert _partial(out).exists()
 
 

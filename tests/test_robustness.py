@@ -19,8 +19,8 @@ from corpora import ntrex_lines
 from transnorm import Document, Pipeline, PipelineConfig
 from transnorm.cli import main
 from transnorm.document import Segment
-from transnorm.job import run_job
 from transnorm.read import read_documents
+from transnorm.run import run
 from transnorm.testing import UppercaseEngine
 from transnorm.translate.stage import TranslateStage
 from transnorm.write import open_writer
@@ -156,7 +156,7 @@ def test_workers_give_the_same_output_as_one_process(tmp_path: Path) -> None:
     for workers in (1, 2):
         out = tmp_path / f"out{workers}.jsonl"
         pipe = _pipeline()
-        summary = run_job([str(docs)], config=pipe.config, output=out, pipeline=pipe, workers=workers)
+        summary = run([str(docs)], config=pipe.config, output=out, pipeline=pipe, workers=workers)
         assert summary.documents == 241 and summary.documents_with_errors == 1
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]

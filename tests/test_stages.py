@@ -133,8 +133,8 @@ def test_text_in_another_form_is_not_taken_for_an_error() -> None:
 
 
 def test_a_tmx_header_error_reads_back_even_when_the_document_id_holds_a_colon(tmp_path) -> None:
+    from transnorm.read_records import read_tmx
     from transnorm.write import write_documents
-    from transnorm.write.read_back import read_tmx
 
     doc = Document("news: 17", "")
     doc.add_error("read", "E104", "document is empty: nothing to do")

@@ -27,7 +27,7 @@ from transnorm.document import Document, Segment
 from transnorm.errors import E_MODEL_UNAVAILABLE, EngineError
 from transnorm.translate.ct2 import CTranslate2Engine
 from transnorm.translate.hf import TransformersEngine
-from transnorm.translate.models_cli import convert_model
+from transnorm.translate.models import convert_model
 from transnorm.translate.registry import is_installed
 from transnorm.translate.stage import TranslateStage
 

@@ -231,7 +231,7 @@ def test_cache_handles_more_texts_than_sqlite_parameters(tmp_path: Path) -> None
 
 
 def test_models_resolve_pairs_through_the_routing_table(tmp_path: Path) -> None:
-    from transnorm.translate.models_cli import resolve_model
+    from transnorm.translate.models import resolve_model
 
     assert resolve_model("de-en") == "Helsinki-NLP/opus-mt-de-en"
     assert resolve_model("facebook/m2m100_418M") == "facebook/m2m100_418M"
@@ -244,7 +244,7 @@ def test_models_resolve_pairs_through_the_routing_table(tmp_path: Path) -> None:
 def test_download_offline_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("huggingface_hub")
     from transnorm.errors import EngineError
-    from transnorm.translate.models_cli import download_model
+    from transnorm.translate.models import download_model
 
     monkeypatch.setenv("HF_HOME", str(tmp_path))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -142,7 +142,7 @@ def test_each_segment_is_tokenised_once(tmp_path: Path) -> None:
     pytest.importorskip("ctranslate2")
     import tiny_models
     from transnorm.translate.ct2 import CTranslate2Engine
-    from transnorm.translate.models_cli import convert_model
+    from transnorm.translate.models import convert_model
 
     hf = tiny_models.build_marian(tmp_path / "hf")
     ct2_dir = convert_model(str(hf), tmp_path / "ct2", quantization="float32")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from transnorm.cli import main
+from transnorm.read_records import read_back
 from transnorm.write import open_writer
-from transnorm.write.read_back import read_back
 from write_samples import arabic, batch
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -87,6 +87,18 @@ def test_round_trip_through_tmx(tmp_path: Path) -> None:
         assert rec["edits"] == [e.to_record() for e in doc.edits]
         assert [e["code"] for e in rec["errors"]] == [e.code for e in doc.errors]
     assert back[0]["signature"]["glossary"] == "names-2025.02"
+
+
+def test_input_format_names_what_the_file_name_does_not(tmp_path: Path) -> None:
+    """`--input-format tmx` reads a TMX saved as .json (sniffed as JSONL); `--from` is not a convert flag."""
+    records = write_jsonl(tmp_path / "in.jsonl", [arabic()])
+    convert(str(records), "--format", "tmx", "-o", str(tmp_path / "memory.json"))
+    code, stdout = convert(str(tmp_path / "memory.json"), "--input-format", "tmx", "--format", "jsonl")
+    assert code == EXIT_OK
+    assert [json.loads(line)["id"] for line in stdout.splitlines()] == ["aljazeera-77"]
+    sniffed, _ = convert(str(tmp_path / "memory.json"), "--format", "jsonl")
+    assert sniffed == EXIT_DOC_ERRORS  # read as JSONL: each line of XML a bad record
+    assert convert(str(records), "--from", "jsonl", "--format", "tsv")[0] == EXIT_USAGE
 
 
 def test_bad_lines_become_error_records_and_the_rest_is_converted(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from transnorm.write.read_back import read_tmx
+from transnorm.read_records import read_tmx
 from write_samples import ESCAPING_CASES, aligned, arabic, batch, german, one_pair, render
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

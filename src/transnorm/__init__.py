@@ -6,9 +6,8 @@ dependencies (transformers, torch, ctranslate2) are imported only by the engines
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from transnorm import translate  # the package is callable: transnorm.translate(texts, to="en")
+from transnorm._version import __version__
 from transnorm.api import check_names
 from transnorm.config import PipelineConfig, config_from_dict, load_config
 from transnorm.document import DocError, Document, Edit, Segment

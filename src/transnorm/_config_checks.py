@@ -146,7 +146,7 @@ def _a_directory(value: str | None, where: str) -> str | None:
 
 
 def _output_format(value: str, where: str) -> str:
-    from transnorm.write import writer_formats
+    from transnorm.write.formats import writer_formats
 
     if value not in writer_formats():
         raise ConfigError(

@@ -214,7 +214,7 @@ def load_config(path: str | Path | None = None) -> PipelineConfig:
     """
     if path is None:
         return PipelineConfig()
-    from transnorm.read import read_small_file
+    from transnorm._files import read_small_file
 
     p = Path(path)
     try:

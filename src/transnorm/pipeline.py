@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from transnorm import __version__
+from transnorm._version import __version__
 from transnorm.config import PipelineConfig
 from transnorm.document import Document, replace_surrogates
 from transnorm.errors import E_BAD_RECORD, E_EMPTY, E_STAGE_CRASHED, E_TOO_LARGE, TransnormError

@@ -80,7 +80,7 @@ class SteadyRate:
 
 
 class ProgressBar:
-    """A progress bar on stderr for a run, fed one document at a time by `transnorm.job.run_job`.
+    """A progress bar on stderr for a run, fed one document at a time by `transnorm.run.run`.
 
     `total` is the number of input documents (`transnorm.read.count_documents`), None when unknown
     (standard input): the bar then shows the count and rate without a percentage or ETA. `skipped`

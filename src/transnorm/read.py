@@ -22,12 +22,12 @@ from __future__ import annotations
 import io
 import json
 import os
-import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from transnorm._files import open_regular, read_small_file
 from transnorm.config import PipelineConfig
 from transnorm.document import Document
 from transnorm.errors import (
@@ -105,7 +105,7 @@ def count_documents(inputs: Iterable[str], *, max_chars: int = DEFAULT_MAX_CHARS
                 total += 1
                 continue
             try:
-                with _open_regular(found) as fh:
+                with open_regular(found) as fh:
                     lines = _lines(fh, max_line_bytes(max_chars))
                     total += sum(1 for line in lines if isinstance(line, InputError) or line.strip())
             except (OSError, InputError):
@@ -197,7 +197,7 @@ def from_path(path: Path, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Docume
         yield read_text_file(path, max_chars=max_chars)
         return
     try:
-        with _open_regular(path) as fh:
+        with open_regular(path) as fh:
             yield from read_jsonl_stream(fh, source=str(path), max_chars=max_chars)
     except InputError as exc:
         yield _error_doc(str(path), exc.code, str(exc))
@@ -215,43 +215,6 @@ def read_text_file(path: Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Documen
     except InputError as exc:
         return _error_doc(doc_id, exc.code, str(exc))
     return decode_document(doc_id, data, metadata={"path": str(path)})
-
-
-def read_small_file(path: Path, limit: int, what: str) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes, or an `InputError` saying why not.
-
-    The one bounded way to read a whole file (inputs, the config, glossaries): a device, FIFO or
-    directory is refused before a byte is read, and a file larger than `limit` is never read.
-    """
-    try:
-        with _open_regular(path, what) as fh:
-            size = os.fstat(fh.fileno()).st_size
-            data = fh.read(limit + 1) if size <= limit else b""
-    except FileNotFoundError:
-        raise InputError(f"{what} not found: {path}", code=E_MISSING_FILE) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}", code=E_UNREADABLE) from None
-    if size > limit or len(data) > limit:
-        raise InputError(
-            f"{what} {path} has {max(size, len(data)):,} bytes, more than the {limit:,} read at most; "
-            "split it (or, for a document, raise max_document_chars)",
-            code=E_TOO_LARGE,
-        )
-    return data
-
-
-def _open_regular(path: Path, what: str = "input file") -> IO[bytes]:
-    """Open `path` for reading if it is a regular file (opened without blocking on a FIFO)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
-        hint = "; inputs are regular files, directories of them, or - for standard input"
-        raise InputError(f"{what} {path} is {kind}{hint if what == 'input file' else ''}", code=E_UNREADABLE)
-    if hasattr(os, "set_blocking"):
-        os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
 
 
 def decode_document(doc_id: str, data: bytes, metadata: dict[str, Any] | None = None) -> Document:

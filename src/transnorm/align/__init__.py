@@ -24,11 +24,11 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from transnorm.align.dp import Link
     from transnorm.align.evaluate import LinkScore, score_alignment
     from transnorm.align.gale_church import GaleChurchAligner
-    from transnorm.align.job import align_files
     from transnorm.align.model import Alignment
+    from transnorm.align.pairs import align_files
 
 # Public name -> module. Imported on first use, so that `transnorm align --help` (which imports
-# `transnorm.align.cli`, and with it this package) stays fast.
+# `transnorm.cli.align`, and with it this package) stays fast.
 _EXPORTS = {
     "AlignConfig": "config",
     "Alignment": "model",
@@ -39,7 +39,7 @@ _EXPORTS = {
     "NameFinding": "crossnames",
     "add_name_check": "crossnames",
     "align_documents": "document",
-    "align_files": "job",
+    "align_files": "pairs",
     "build_document": "document",
     "cross_check_names": "crossnames",
     "make_aligner": "document",

@@ -64,7 +64,7 @@ class _Span(Protocol):
 
 def make_aligner(engine: TranslationEngine | str | None, config: AlignConfig | None = None) -> Aligner:
     """`GaleChurchAligner` without an engine (None or "none"), else `AssistedAligner` with it (an
-    engine named by a string is built with its default options; `align.job.align_files` builds it
+    engine named by a string is built with its default options; `align.pairs.align_files` builds it
     from a run's configuration instead)."""
     if engine is None or engine == "none":
         return GaleChurchAligner(config)

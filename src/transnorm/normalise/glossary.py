@@ -26,10 +26,11 @@ import io
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from transnorm._files import read_small_file
 from transnorm.errors import (
     E_GLOSSARY_CONFLICT,
     E_GLOSSARY_INVALID,
@@ -39,8 +40,8 @@ from transnorm.errors import (
     TransnormError,
     quote,
 )
+from transnorm.normalise.entry import Entry, Problem, nfc, unique_slug
 from transnorm.normalise.fold import fold_name
-from transnorm.read import read_small_file
 
 MAX_GLOSSARY_BYTES = 256 * 1024 * 1024
 """A glossary file larger than this (256 MiB) is refused rather than read into memory."""
@@ -66,18 +67,6 @@ ERR_NO_BUNDLED = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a glossary file, at a line (0 when the whole file is at fault)."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
-
-
 class GlossaryError(TransnormError):
     """A glossary cannot be used: it is missing, malformed or contradicts itself."""
 
@@ -89,49 +78,6 @@ class GlossaryError(TransnormError):
         more = len(self.problems) - len(shown)
         text = "\n  ".join(shown) + (f"\n  ... and {more} more" if more > 0 else "")
         super().__init__(f"glossary problems:\n  {text}" if len(shown) > 1 else shown[0], code=code)
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One entity: its canonical spelling per language and every other spelling it goes by.
-
-    `canonical['en']` always exists. `native` holds forms in the entity's own script (`ru`, `uk`);
-    `variants` are explicit other spellings (a one-word variant of a person is a surname form).
-    `surname_unambiguous` lets a surname alone be rewritten without the full name nearby.
-    """
-
-    id: str
-    canonical: Mapping[str, str]
-    type: str = "person"
-    native: Mapping[str, str] = field(default_factory=dict)
-    variants: tuple[str, ...] = ()
-    gender: str | None = None
-    surname_unambiguous: bool = False
-    role: str | None = None
-    source: str = ""
-    line: int = 0
-    keys: frozenset[str] = frozenset()
-    """The keys the file wrote for this entry (YAML); empty for TSV/TBX rows, which give spellings only."""
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}" if self.line else self.source
-
-    def canonical_for(self, lang: str | None) -> str:
-        """The spelling used in text of `lang`: its canonical form, its native form, else English."""
-        if lang:
-            if lang in self.canonical:
-                return self.canonical[lang]
-            if lang in self.native:
-                return self.native[lang]
-        return self.canonical["en"]
-
-    def explicit_forms(self) -> list[tuple[str, str]]:
-        """Every spelling the file gives, with where it comes from (`canonical:de`, `variant`, ...)."""
-        forms = [(text, f"canonical:{lang}") for lang, text in self.canonical.items()]
-        forms += [(text, f"native:{lang}") for lang, text in self.native.items()]
-        forms += [(text, "variant") for text in self.variants]
-        return forms
 
 
 @dataclass(frozen=True)
@@ -558,7 +504,7 @@ def _entry_from_mapping(raw: Any, path: str) -> tuple[Entry | None, list[Problem
             canonical=dict(canonical),
             type=kind,
             native=dict(native),
-            variants=tuple(_nfc(v) for v in variants),
+            variants=tuple(nfc(v) for v in variants),
             gender=gender,
             surname_unambiguous=flag,
             role=role,
@@ -577,12 +523,6 @@ def _entry_name(entry_id: Any) -> str:
     return entry_id if isinstance(entry_id, str) and len(entry_id) <= 80 else quote(entry_id)
 
 
-def _nfc(text: str) -> str:
-    import unicodedata
-
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 def _string_map(value: Any, name: str, bad: Any) -> dict[str, str]:
     if value is None:
         return {}
@@ -597,7 +537,7 @@ def _string_map(value: Any, name: str, bad: Any) -> dict[str, str]:
         elif not isinstance(text, str) or not text.strip():
             bad(f"'{name}.{lang}' must be a non-empty string")
         else:
-            out[lang] = _nfc(text)
+            out[lang] = nfc(text)
     return out
 
 
@@ -629,14 +569,14 @@ def _parse_table(text: str, path: str, delimiter: str) -> tuple[list[Entry], str
         if len(cells) > 2 and any(cells[2:]):
             problems.append(Problem(path, line, f"expected two columns, found {len(cells)}"))
             continue
-        variant, canonical = _nfc(cells[0]), _nfc(cells[1])
+        variant, canonical = nfc(cells[0]), nfc(cells[1])
         _line, variants = groups.setdefault(canonical, (line, []))
         if fold_name(variant) != fold_name(canonical):
             variants.append(variant)
     entries = []
     used: set[str] = set()
     for canonical, (line, variants) in groups.items():
-        entry_id = _slug(canonical, used)
+        entry_id = unique_slug(canonical, used)
         entries.append(
             Entry(
                 id=entry_id,
@@ -649,14 +589,3 @@ def _parse_table(text: str, path: str, delimiter: str) -> tuple[list[Entry], str
             )
         )
     return entries, "", problems
-
-
-def _slug(text: str, used: set[str]) -> str:
-    from unidecode import unidecode
-
-    base = re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-") or "entry"
-    slug, n = base, 2
-    while slug in used:
-        slug, n = f"{base}-{n}", n + 1
-    used.add(slug)
-    return slug

@@ -28,7 +28,7 @@ from typing import Any
 from transnorm.document import Document
 from transnorm.normalise._people_data import NEUTRAL_ROLES
 from transnorm.normalise.cluster import Person, Spelling, cluster_spellings
-from transnorm.normalise.glossary import _slug
+from transnorm.normalise.entry import unique_slug
 from transnorm.normalise.matcher import GlossaryMatcher, split_name
 from transnorm.normalise.mentions import given_name, role_of
 from transnorm.normalise.near import DEFAULT_MIN_SCORE, NearVariantIndex, Suggestion, context_for
@@ -198,7 +198,7 @@ def _assemble(
         else:
             canonical, native = proposed_canonical(person, lang, scheme)
             natives = [native, *(n for n in natives if n != native)] if native else natives
-        entity_id = entry.id if entry else _slug(canonical, used_ids)
+        entity_id = entry.id if entry else unique_slug(canonical, used_ids)
         canon_forms = {canonical, split_name(canonical)[1]}
         merged: dict[str, Counter[str]] = {}
         for s in person.spellings:  # one surname alone may be tied to two full spellings of the person

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from transnorm.document import UNDETERMINED
-from transnorm.normalise.glossary import Entry, Problem, _nfc, _slug
+from transnorm.normalise.entry import Entry, Problem, nfc, unique_slug
 
 _CONCEPT = {"termEntry", "conceptEntry"}
 _LANG = {"langSet", "langSec"}
@@ -67,7 +67,7 @@ class _Handler:
     def end(self, name: str) -> None:
         local = self._local(name)
         if local == "term" and self.term is not None:
-            text = _nfc("".join(self.term))
+            text = nfc("".join(self.term))
             if not text:
                 self.problems.append(Problem(self.path, self.term_line, "empty <term>"))
             elif self.concept is None or self.lang is None:
@@ -129,7 +129,7 @@ def parse_tbx(text: str, path: str) -> tuple[list[Entry], str, list[Problem]]:
             problems.append(Problem(path, concept.line, "concept without any term"))
             continue
         canonical.setdefault("en", next(iter(canonical.values())))
-        entry_id = _slug(concept.id or canonical["en"], used)
+        entry_id = unique_slug(concept.id or canonical["en"], used)
         entries.append(
             Entry(
                 id=entry_id,

@@ -340,12 +340,3 @@ def download_hint(model: str, src: str = "", tgt: str = "") -> str:
         f"on a machine with internet access run `{download_command(model, src, tgt)}` "
         "(it needs pip install 'transnorm[mt]'), or pass --model PATH to a local model directory"
     )
-
-
-def __getattr__(name: str) -> object:
-    """`RoutedEngine`, `LoadedModel` and `max_output_tokens` moved to `routed`; old imports still work."""
-    if name in ("RoutedEngine", "LoadedModel", "max_output_tokens"):
-        from transnorm.translate import routed
-
-        return getattr(routed, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -73,7 +73,7 @@ class _Text:
 
     key: GroupKey
     text: str
-    waiters: list[_Job] = field(default_factory=list)
+    waiters: list[_SegmentTask] = field(default_factory=list)
     units: list[_Unit] = field(default_factory=list)
     pending: int = 0
     result: str | None = None
@@ -81,7 +81,7 @@ class _Text:
 
 
 @dataclass(eq=False)
-class _Job:
+class _SegmentTask:
     """One segment of one document, translated as the concatenation of its texts."""
 
     state: _DocState
@@ -94,7 +94,7 @@ class _Job:
 @dataclass(eq=False)
 class _DocState:
     doc: Document
-    pending: int = 0  # jobs not finished yet
+    pending: int = 0  # segment tasks not finished yet
 
 
 @dataclass
@@ -198,18 +198,18 @@ class Scheduler:
             group = self.groups[key]
             assert isinstance(group, _Group)
             texts.update(self._texts_for(group, pieces))
-        ready: list[_Job] = []
+        ready: list[_SegmentTask] = []
         for group, segment, pieces in planned:
-            job = _Job(state, segment, group.key, [texts[(group.key, p)] for p in pieces])
+            task = _SegmentTask(state, segment, group.key, [texts[(group.key, p)] for p in pieces])
             state.pending += 1
-            for text in dict.fromkeys(job.texts):  # a text twice in one segment is waited for once
+            for text in dict.fromkeys(task.texts):  # a text twice in one segment is waited for once
                 if text.result is None and text.failure is None:
-                    text.waiters.append(job)
-                    job.pending += 1
-            if job.pending == 0:
-                ready.append(job)
-        for job in ready:
-            self._finish_job(job)
+                    text.waiters.append(task)
+                    task.pending += 1
+            if task.pending == 0:
+                ready.append(task)
+        for task in ready:
+            self._finish_task(task)
 
     def _group(self, key: GroupKey) -> _Group | Failure:
         """The group of a pair, built once; a pair whose model cannot be described fails once."""
@@ -420,27 +420,27 @@ class Scheduler:
         del self.texts[(text.key, text.text)]
         self._remember(text)
         waiters, text.waiters = text.waiters, []
-        for job in waiters:
-            job.pending -= 1
-            if job.pending == 0:
-                self._finish_job(job)
+        for task in waiters:
+            task.pending -= 1
+            if task.pending == 0:
+                self._finish_task(task)
 
     def _remember(self, text: _Text) -> None:
         self.recent[(text.key, text.text)] = text
         if len(self.recent) > self.recent_max:
             self.recent.popitem(last=False)
 
-    def _finish_job(self, job: _Job) -> None:
-        group = self.groups[job.key]
+    def _finish_task(self, task: _SegmentTask) -> None:
+        group = self.groups[task.key]
         assert isinstance(group, _Group)
-        failures = [t.failure for t in job.texts if t.failure is not None]
+        failures = [t.failure for t in task.texts if t.failure is not None]
         if failures:
-            self.stage.fail_segment(job.state.doc, job.segment, failures[0])
+            self.stage.fail_segment(task.state.doc, task.segment, failures[0])
         else:
-            parts = [t.result or "" for t in job.texts]
+            parts = [t.result or "" for t in task.texts]
             result = parts[0] if len(parts) == 1 else join_translated(parts)
-            self.stage.finish_segment(job.segment, result, group.info, job.key)
-        job.state.pending -= 1
+            self.stage.finish_segment(task.segment, result, group.info, task.key)
+        task.state.pending -= 1
 
     def _emit_ready(self, started: float) -> Iterator[Document]:
         while self.pending and self.pending[0].pending == 0:

@@ -84,7 +84,7 @@ class TranslateStage:
             self._engines[name] = configured_engine(name, self.options, offline=self.offline)
         return self._engines[name]
 
-    def route(self, source: str, target: str) -> str:
+    def choose_engine(self, source: str, target: str) -> str:
         """Name of the engine that translates source -> target, or `EngineError` naming the pair.
 
         `auto` tries `translate.engines` in order (default: every installed engine); with `--model`
@@ -179,7 +179,7 @@ class TranslateStage:
                 )
                 return
             try:
-                engine_name = self.route(source, self.target)
+                engine_name = self.choose_engine(source, self.target)
             except EngineError as exc:
                 if doc_source != self.target:
                     doc.add_error(STAGE, exc.code, str(exc), fatal=False)

@@ -32,7 +32,6 @@ from typing import IO, Any
 from transnorm.document import Document
 from transnorm.errors import OutputError
 from transnorm.state import InputDigest, Progress, RunState, SignatureMismatch, document_digest
-from transnorm.write import Writer, check_format, open_writer, writer_needs_path
 from transnorm.write._output import (
     OutputLock,
     atomic_text_file,
@@ -44,6 +43,7 @@ from transnorm.write._output import (
     remove_stale,
     resolve_output,
 )
+from transnorm.write.formats import Writer, check_format, open_writer, writer_needs_path
 from transnorm.write.summary import RunSummary
 
 LINE_FORMATS = ("jsonl", "tsv")  # formats whose partial output can be appended to, so resumed

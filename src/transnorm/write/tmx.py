@@ -19,7 +19,7 @@ Layout (every `prop` type is a TMX user-defined `x-` type):
 The header needs the source language of the whole file, known only once every document has been
 seen, so units are spooled and the file is assembled on `close`. `srclang` is the documents' common
 language, or `*all*` when they differ. Characters XML forbids are replaced (see `_shared`), and the
-unit records how many in `x-transnorm-replaced-chars`. `transnorm.write.read_back.read_tmx` reads the
+unit records how many in `x-transnorm-replaced-chars`. `transnorm.read_records.read_tmx` reads the
 file back into documents.
 """
 

@@ -1,73 +1,27 @@
-"""The `transnorm` command: a thin layer that parses arguments and calls the library.
-
-Exit codes: 0 every document processed; 1 some documents carry errors (every record is still
-written); 2 usage or configuration error (nothing processed). Data goes to stdout, messages to stderr.
-"""
+"""`transnorm run`, `transnorm detect` and `transnorm engines`."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-EXIT_OK = 0
-EXIT_DOC_ERRORS = 1
-EXIT_USAGE = 2
+from transnorm.cli._common import (
+    EXIT_DOC_ERRORS,
+    EXIT_OK,
+    add_glossaries,
+    add_inputs,
+    config_from_args,
+    exit_status,
+)
 
 
-def main(
-    argv: Sequence[str] | None = None, *, stdout: IO[str] | None = None, stdin: IO[bytes] | None = None
-) -> int:
-    """Run the CLI in-process; returns the exit code (tests call this directly)."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits on --help (0) and on usage errors (2)
-        return int(exc.code or 0)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    from transnorm.errors import TransnormError
-    from transnorm.progress import set_verbose
-
-    set_verbose(getattr(args, "verbose", False))
-    out = stdout or sys.stdout
-    try:
-        return int(args.func(args, out, stdin))
-    except TransnormError as exc:  # every message carries its code
-        print(f"transnorm: error [{exc.code}]: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:  # e.g. `transnorm run ... | head`
-        return EXIT_OK
-
-
-def exit_status(documents: int, with_errors: int) -> int:
-    """The exit code of a command that wrote one record per document, with a note on stderr."""
-    if with_errors:
-        print(
-            f"transnorm: {with_errors} of {documents} documents have errors (see the 'errors' field of their records)",
-            file=sys.stderr,
-        )
-        return EXIT_DOC_ERRORS
-    return EXIT_OK
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="transnorm",
-        description="Turn multilingual news articles into clean, aligned bilingual documents.",
-    )
-    from transnorm import __version__
-
-    parser.add_argument("--version", action="version", version=f"transnorm {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def register(sub: Any) -> None:
+    """Add `run`, `detect` and `engines` to the `transnorm` sub-parser set."""
     run = sub.add_parser("run", help="detect, segment, translate and normalise documents")
-    _add_inputs(run)
+    add_inputs(run)
     run.add_argument("--to", dest="target", help="target language (default: from config, 'en')")
     run.add_argument("--from", dest="source", help="source language of every document (default: detect)")
     run.add_argument("-o", "--output", help="output file (default: stdout)")
@@ -110,93 +64,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="info messages, and libraries' own progress bars and messages (transformers' Loading weights)",
     )
-    run.add_argument(
-        "--glossary",
-        action="append",
-        metavar="PATH",
-        help="glossary file or bundled name (repeatable): a layer over the configured glossaries, "
-        "overriding entries with the same id",
-    )
-    run.add_argument(
-        "--glossary-only",
-        action="store_true",
-        help="use only the --glossary files, not the configured (bundled) glossaries",
-    )
+    add_glossaries(run)
     run.set_defaults(func=_cmd_run)
 
     detect = sub.add_parser("detect", help="print the language of each document as JSONL")
-    _add_inputs(detect)
+    add_inputs(detect)
     detect.add_argument("--config", help="TOML config file")
     detect.set_defaults(func=_cmd_detect)
 
     engines = sub.add_parser("engines", help="list the translation engines and whether each is installed")
     engines.set_defaults(func=_cmd_engines)
-    for target in _EXTRA_COMMANDS:
-        module_name, _, attr = target.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise
-            continue  # that capability is not part of this build
-        getattr(module, attr)(sub)
-    return parser
-
-
-# Modules that add sub-commands without growing this file. Each is a light module that only defines
-# its parsers (`register(subparsers)`) and imports its heavy dependencies when the command runs.
-_EXTRA_COMMANDS: list[str] = [
-    "transnorm.translate.models_cli:register",  # transnorm models list|download|convert
-    "transnorm.normalise.cli:register",  # transnorm normalise, check-names, glossary validate|expand
-    "transnorm.write.cli:register",  # transnorm convert
-    "transnorm.align.cli:register",  # transnorm align
-]
-
-
-def _add_inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "inputs",
-        nargs="*",
-        metavar="INPUT",
-        help=".txt file (one document), .jsonl file (id, text, metadata per line), directory, "
-        "or - for JSONL on stdin (default)",
-    )
-
-
-def config_from_args(args: argparse.Namespace) -> Any:
-    """The pipeline config from --config plus the command-line overrides."""
-    from transnorm.config import load_config
-
-    cfg = load_config(getattr(args, "config", None))
-    overrides: dict[str, Any] = {}
-    if getattr(args, "target", None) is not None:
-        overrides["target_lang"] = args.target
-    if getattr(args, "source", None) is not None:
-        overrides["source_lang"] = args.source
-    translate: dict[str, Any] = {}
-    if getattr(args, "engine", None):
-        translate["engine"] = args.engine
-    if getattr(args, "model", None):
-        translate["model"] = args.model
-    if getattr(args, "no_cache", False):
-        translate["cache"] = False
-    if getattr(args, "offline", False):
-        translate["offline"] = True
-    if translate:
-        overrides["translate"] = translate
-    if getattr(args, "glossary", None):
-        base = () if getattr(args, "glossary_only", False) else cfg.normalise.glossaries
-        layers = [g for g in base if g not in args.glossary] + list(args.glossary)
-        overrides["normalise"] = {"glossaries": tuple(layers)}
-    if getattr(args, "format", None):
-        overrides["write"] = {"format": args.format}
-    return cfg.with_overrides(**overrides) if overrides else cfg
 
 
 def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
     from transnorm.errors import ConfigError
-    from transnorm.job import run_job
     from transnorm.progress import ProgressBar, summary_lines
+    from transnorm.run import run
     from transnorm.translate.registry import engine_class
 
     cfg = config_from_args(args)
@@ -222,7 +105,7 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) ->
         from transnorm.read import count_documents
 
         bar.total = count_documents(args.inputs, max_chars=cfg.max_document_chars)
-    summary = run_job(
+    summary = run(
         args.inputs,
         config=cfg,
         output=args.output,
@@ -278,7 +161,3 @@ def _cmd_engines(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None
         auto = str(chain.index(name) + 1) if name in chain else "-"
         out.write(f"{name}\t{installed}\t{auto}\t{target}\n")
     return EXIT_OK
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -22,7 +22,7 @@ from transnorm.write.sink import Sink
 from transnorm.write.summary import RunSummary
 
 
-def run_job(
+def run(
     inputs: Iterable[str],
     *,
     config: PipelineConfig,

