@@ -84,13 +84,13 @@ def register(sub: Any) -> None:
 
 
 def _config(args: argparse.Namespace, *, stages: tuple[str, ...]) -> Any:
-    from transnorm.normalise.records import names_config
+    from transnorm.corpus import names_config
 
     return names_config(config_from_args(args), stages=stages, lang=args.lang, cache=not args.no_cache)
 
 
 def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    from transnorm.normalise.records import RecordAwarePipeline
+    from transnorm.corpus import RecordAwarePipeline
     from transnorm.run import run
 
     stages = ("segment", "normalise") if args.lang else ("detect", "segment", "normalise")
@@ -105,7 +105,7 @@ def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
 
 def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     from transnorm.normalise.propose import write_proposals
-    from transnorm.normalise.records import check_corpus
+    from transnorm.corpus import check_corpus
     from transnorm.normalise.report import FORMATS
     from transnorm.read import read_documents
     from transnorm.translit import ERR_SCHEME, SCHEMES
