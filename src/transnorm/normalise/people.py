@@ -128,7 +128,8 @@ class NameCollector:
         self.finder = MentionFinder()
         self._indexes: dict[str | None, NearVariantIndex] = {}
 
-    def _near_index(self, lang: str | None) -> NearVariantIndex:
+    def near_index(self, lang: str | None) -> NearVariantIndex:
+        """The near-variant index of `lang`'s matcher, built once (the report reuses it)."""
         if lang not in self._indexes:
             self._indexes[lang] = NearVariantIndex(self.matcher_for(lang))
         return self._indexes[lang]
@@ -189,7 +190,7 @@ class NameCollector:
                 entities.append(entity_of.get(name.start))
             if self.near:
                 words: dict[str, set[str]] = defaultdict(set)
-                for word, before in candidates(text, covered, keep=self._near_index(lang).may_suggest):
+                for word, before in candidates(text, covered, keep=self.near_index(lang).may_suggest):
                     words[word].add(before)
                 result.near.append((lang, words, {idx for _, idx in chosen}))
                 result.lower.update(w if w.isascii() and w.isalpha() else _fold(w) for w in lower)
