@@ -162,6 +162,7 @@ def strip_possessive(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=100_000)
 def has_surname_ending(word: str) -> bool:
     """True when `word` ends like a Slavic, Georgian or Armenian surname (Tinkov, Dziuba, Saakashvili)."""
     from transnorm.normalise.skeleton import romanise
@@ -383,18 +384,33 @@ def link_surnames(mentions: list[NameMention]) -> dict[int, int]:
     links: dict[int, int] = {}
     if not fulls:
         return links
+    full_surnames = {f.surname for _, f in fulls}
+    best_for: dict[str, int] = {}  # the answer depends on the surname alone: once per distinct one
     for i, m in enumerate(mentions):
         if m.full:
             continue
-        best, best_score, tie = -1, 0.0, False
-        for j, f in fulls:
-            score = _link_score(m.surname, f.surname)
-            if not score:
-                continue
-            if score > best_score:
-                best, best_score, tie = j, score, False
-            elif score == best_score and mentions[best].text != f.text:
-                tie = tie or translit_form(mentions[best].given) != translit_form(f.given)
-        if best >= 0 and not tie:
-            links[i] = best
+        known = best_for.get(m.surname)
+        if known is None:
+            known = best_for[m.surname] = _best_full(m.surname, fulls, full_surnames, mentions)
+        if known >= 0:
+            links[i] = known
     return links
+
+
+def _best_full(
+    alone: str, fulls: list[tuple[int, NameMention]], full_surnames: set[str], mentions: list[NameMention]
+) -> int:
+    """The index of the full name that surname `alone` belongs to, or -1 (none fits, or a tie)."""
+    fitting = {s for s in full_surnames if _link_score(alone, s)}
+    if not fitting:
+        return -1
+    best, best_score, tie = -1, 0.0, False
+    for j, f in fulls:
+        if f.surname not in fitting:
+            continue
+        score = _link_score(alone, f.surname)
+        if score > best_score:
+            best, best_score, tie = j, score, False
+        elif score == best_score and mentions[best].text != f.text:
+            tie = tie or translit_form(mentions[best].given) != translit_form(f.given)
+    return best if best >= 0 and not tie else -1

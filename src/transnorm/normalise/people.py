@@ -99,6 +99,7 @@ def as_record(doc: Document) -> Document:
     return Document.from_record({"id": doc.id, "text": doc.text, **doc.metadata})
 
 
+@lru_cache(maxsize=100_000)
 def source_key(surname: str) -> str:
     """The stem of a source-side surname: the same for all its case forms (Тинькова -> тиньков)."""
     low = fold_text(surname).replace(" ", "")
@@ -243,21 +244,31 @@ class NameCollector:
                 for offset, name in enumerate(names):
                     if not kept[k + offset] or not src:
                         continue
-                    best, best_score = None, 0.0
-                    target = romanise(name.surname)
-                    target_given = romanise(name.given.split()[0]) if name.given else ""
-                    for given, surname, stem, whole in src:
-                        score = max(name_similarity(stem, target), name_similarity(whole, target))
-                        if score < ANCHOR_MIN:
-                            continue
-                        if given and target_given:  # Pavel Yashin renders Павел Яшин, not Илья Яшин
-                            score += 0.5 * name_similarity(romanise(given), target_given)
-                        if score > best_score:
-                            best, best_score = (given, surname), score
+                    best = _anchor(source, name.surname, name.given)
                     if best is not None:
                         out[k + offset] = best
             k += len(names)
         return out
+
+
+@lru_cache(maxsize=100_000)
+def _anchor(source: str, surname: str, given: str) -> tuple[str, str] | None:
+    """The source (given, surname) of segment `source` that the target name renders, or None.
+
+    Memoised: the systems of one corpus translate the same sources, and often spell a name alike.
+    """
+    best, best_score = None, 0.0
+    target = romanise(surname)
+    target_given = romanise(given.split()[0]) if given else ""
+    for src_given, src_surname, stem, whole in source_names(source):
+        score = max(name_similarity(stem, target), name_similarity(whole, target))
+        if score < ANCHOR_MIN:
+            continue
+        if src_given and target_given:  # Pavel Yashin renders Павел Яшин, not Илья Яшин
+            score += 0.5 * name_similarity(romanise(src_given), target_given)
+        if score > best_score:
+            best, best_score = (src_given, src_surname), score
+    return best
 
 
 @lru_cache(maxsize=20_000)
