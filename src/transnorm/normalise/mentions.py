@@ -318,9 +318,13 @@ def _role_before(text: str, start: int) -> str:
     j = start - 1
     while j >= 0 and text[j] in " ,\u00a0":
         j -= 1
-    k = j
-    while k >= 0 and text[k].isalpha():
-        k -= 1
+    if j < 0 or not text[j].isalpha() or text[j].isupper():
+        return ""  # no word, or one with a capital: not a lower-case role word
+    k = text.rfind(" ", 0, j)
+    if not text[k + 1 : j + 1].isalpha():  # the usual case is one space before the word; else walk back
+        k = j
+        while k >= 0 and text[k].isalpha():
+            k -= 1
     word = text[k + 1 : j + 1]
     return role_of(word) if word and word.islower() else ""
 
