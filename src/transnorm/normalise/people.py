@@ -259,7 +259,7 @@ class NameCollector:
         return out
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)  # keyed by whole source segments, like `source_names`: kept small
 def _anchor(source: str, surname: str, given: str) -> tuple[str, str] | None:
     """The source (given, surname) of segment `source` that the target name renders, or None.
 
