@@ -26,8 +26,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from transnorm.document import UNDETERMINED, Document
 from transnorm.langcodes import normalise_lang
@@ -117,13 +118,16 @@ class SourceAnchor:
         for lang, members in by_lang.items():
             matcher = self.matcher_for(lang)
             texts = [doc.segments[i].source for i in members]
-            found = [filter_mentions(t, matcher.find(t), matcher) for t in texts]
+            folds = [fold_text(t) for t in texts]  # folded once: the matcher and the genitives read it
+            found = [
+                filter_mentions(t, matcher.find(t, f), matcher) for t, f in zip(texts, folds, strict=True)
+            ]
             resolved = matcher.resolve(found)
             present = {e for chosen in resolved for m, e in chosen if m.kind != "surname"}
             genitives = {**self._unambiguous_genitives(lang, matcher), **_genitive_forms(present, matcher)}
-            for i, text, chosen in zip(members, texts, resolved, strict=True):
+            for i, text, folded, chosen in zip(members, texts, folds, resolved, strict=True):
                 spans = [(m.given_start if m.given_start >= 0 else m.start, m.end, e) for m, e in chosen]
-                bare = _bare_inflected(text, spans, genitives, matcher)
+                bare = _bare_inflected(text, spans, genitives, matcher, folded)
                 mentions = tuple(
                     _SourceMention(matcher.entries[e], s / max(len(text), 1), (s, end, e) in bare)
                     for s, end, e in sorted(spans + bare)
@@ -132,7 +136,7 @@ class SourceAnchor:
                 others = (
                     tuple(
                         w.group()
-                        for w in _WORD.finditer(text)
+                        for w in _capital_words(text)
                         if w.group()[0].isupper() and not _inside(w.start(), w.end(), bounds)
                     )
                     if mentions
@@ -207,28 +211,53 @@ def _genitive_forms(present: set[int], matcher: GlossaryMatcher) -> dict[str, in
 
 
 def _bare_inflected(
-    text: str, spans: Sequence[tuple[int, int, int]], forms: dict[str, int], matcher: GlossaryMatcher
+    text: str,
+    spans: Sequence[tuple[int, int, int]],
+    forms: dict[str, int],
+    matcher: GlossaryMatcher,
+    folded: str | None = None,
 ) -> list[tuple[int, int, int]]:
     """Surnames of men the document names in full, alone with an ending that needs a given name.
 
     The matcher reads a bare "Тинькова" as the feminine surname, not as the genitive of Тиньков. In a
     document that names Олег Тиньков, or for a man whose surname alone names him (заявление Лаврова),
     it is his genitive, which the source anchor needs; the translation then shows which reading the MT
-    took. `forms` from `_genitive_forms`.
+    took. `forms` from `_genitive_forms`; `folded`: `fold_text(text)` when the caller has it.
     """
     if not forms:
         return []
     out = []
-    folded = fold_text(text)  # the same length as `text`
-    for w in _WORD.finditer(text):
+    if folded is None:
+        folded = fold_text(text)  # the same length as `text`
+    bounds = [s[:2] for s in spans]
+    for w in _capital_words(text):
         e = forms.get(folded[w.start() : w.end()])
-        if e is None or not w.group()[0].isupper() or _inside(w.start(), w.end(), [s[:2] for s in spans]):
+        if e is None or not w.group()[0].isupper() or _inside(w.start(), w.end(), bounds):
             continue
         before = word_before(text, w.start())
         if before and is_given_name(before, matcher) and not given_compatible(before, matcher.entries[e]):
             continue  # Мария Лаврова: another given name, so the feminine surname of another person
         out.append((w.start(), w.end(), e))
     return out
+
+
+def _capital_words(text: str) -> Iterator[re.Match[str]]:
+    """The `_WORD` words of `text` that may start with a capital letter, without visiting the others.
+
+    The same words as `_WORD.finditer` (a word starts where no letter, nor a letter and an
+    apostrophe, stands before it), but the regex opens with a class of capitals, so `re` jumps from
+    capital to capital. Every character outside the Basic Multilingual Plane is let through, so
+    callers still check `word[0].isupper()`.
+    """
+    return _capital_word_re().finditer(text)
+
+
+@cache
+def _capital_word_re() -> re.Pattern[str]:
+    from transnorm.normalise.mentions import _upper_class
+
+    first = _upper_class()[:-1] + "\U00010000-\U0010ffff]"
+    return re.compile(rf"{first}(?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’].)[^\W\d_]*(?:['’][^\W\d_]+)*")
 
 
 def _other_names(words: Sequence[str], entry: Entry) -> list[str]:

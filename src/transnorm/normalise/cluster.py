@@ -68,7 +68,9 @@ class Spelling:
     def merge(self, other: Spelling) -> None:
         self.docs.extend(other.docs)
         for name in _COUNTERS:
-            getattr(self, name).update(getattr(other, name))
+            counts = getattr(other, name)
+            if counts:  # most spellings of a document have no roles, sources or natives
+                getattr(self, name).update(counts)
 
     def to_row(self) -> dict[str, Any]:
         """A JSON-able form (for Ray rows): counters as sorted [key, count] pairs."""

@@ -278,21 +278,31 @@ def in_title(text: str, start: int, end: int, *, nouns_capitalised: bool = False
 
 def title_category(text: str, start: int, end: int) -> str | None:
     """The category of a title or role written right before (up to 3 words) or in apposition after a name."""
-    before = text[max(0, start - 60) : start]
+    return _title_category(text[max(0, start - 60) : start], text[end : end + 60])
+
+
+@lru_cache(maxsize=20_000)
+def _title_category(before: str, after: str) -> str | None:
+    """`title_category` from the 60 characters before and after the name (memoised: a mention is
+    checked once per entity it may be, with the same context)."""
     cut = max(before.rfind(p) for p in ",;:!?()")
     words = _WORD.findall(before[cut + 1 :])[-3:]
     for w in reversed(words):
-        category = TITLE_CATEGORIES.get(fold_text(w)) or TITLE_CATEGORIES.get(fold_text(w).rstrip("."))
+        folded = fold_text(w)
+        category = TITLE_CATEGORIES.get(folded) or TITLE_CATEGORIES.get(folded.rstrip("."))
         if category:
             return category
-    after = text[end : end + 60]
-    m = re.match(r"\s*[,(]\s*(?:(?:a|an|the|who\s+is\s+a)\s+)?((?:[^\W\d_]+[\s-]+){0,2}[^\W\d_]+)", after)
+    m = _APPOSITION.match(after)
     if m:
-        for w in reversed(re.split(r"[\s-]+", m.group(1))):
+        for w in reversed(_APPOSITION_SPLIT.split(m.group(1))):
             category = TITLE_CATEGORIES.get(fold_text(w))
             if category:
                 return category
     return None
+
+
+_APPOSITION = re.compile(r"\s*[,(]\s*(?:(?:a|an|the|who\s+is\s+a)\s+)?((?:[^\W\d_]+[\s-]+){0,2}[^\W\d_]+)")
+_APPOSITION_SPLIT = re.compile(r"[\s-]+")
 
 
 def is_given_name(word: str, matcher: GlossaryMatcher | None = None) -> bool:

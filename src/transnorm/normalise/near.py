@@ -206,7 +206,8 @@ class NearVariantIndex:
         `check-names` keeps only such words of each document until the whole corpus is read, so its
         memory does not grow with every capitalised word of every document.
         """
-        return bool(self.entities_for(word))
+        known = self._may.get(word)  # the memo read inline: this runs for every capitalised word
+        return bool(known if known is not None else self.entities_for(word))
 
     def entities_for(self, word: str) -> frozenset[int]:
         """The glossary entries `suggest` could propose for `word` (memoised): only they matter in its context."""
@@ -339,13 +340,19 @@ def candidates(
     as `NearVariantIndex.may_suggest`) drops words early that could never be suggested anyway.
     """
     out = []
+    verdicts: dict[str, bool] = {}  # word -> long enough and kept (a text repeats its capitalised words)
     for m in _cap_word_re().finditer(text):
-        word = m.group()
-        if covered[m.start()] or len(romanise(word)) < _MIN_CANDIDATE_LETTERS:
-            continue
-        if keep is not None and not keep(word):
-            continue
         start = m.start()
+        if covered[start]:
+            continue
+        word = m.group()
+        verdict = verdicts.get(word)
+        if verdict is None:
+            verdict = verdicts[word] = len(romanise(word)) >= _MIN_CANDIDATE_LETTERS and (
+                keep is None or keep(word)
+            )
+        if not verdict:
+            continue
         prev_word = ""
         if start >= 2 and text[start - 1] == " " and text[start - 2].isalpha():  # "word Name": the usual case
             k = start - 2
@@ -379,9 +386,13 @@ _NEXT_WORD = re.compile(r"[\W\d_]*?([^\W\d_]+(?:['’-][^\W\d_]+)*)")
 
 @cache
 def _cap_word_re() -> re.Pattern[str]:
-    """A WORD_RE word that starts with a capital letter."""
+    """A WORD_RE word that starts with a capital letter.
+
+    The look-behinds stand after the capital (one character wider): a pattern that opens with a
+    character class lets `re` jump from capital to capital instead of testing every position.
+    """
     up = "".join(re.escape(chr(c)) for c in range(0x10000) if chr(c).isupper() and chr(c).isalpha())
-    return re.compile(rf"(?<![^\W\d_])(?<![^\W\d_]['’-])[{up}][^\W\d_]*(?:['’-][^\W\d_]+)*")
+    return re.compile(rf"[{up}](?<![^\W\d_].)(?<![^\W\d_]['’-].)[^\W\d_]*(?:['’-][^\W\d_]+)*")
 
 
 def context_for(occurrences: Iterable[str], entities: Iterable[int], common: Collection[str]) -> Context:

@@ -79,6 +79,7 @@ def as_record(doc: Document) -> Document:
     return Document.from_record({"id": doc.id, "text": doc.text, **doc.metadata})
 
 
+@lru_cache(maxsize=100_000)
 def source_key(surname: str) -> str:
     """The stem of a source-side surname: the same for all its case forms (Тинькова -> тиньков)."""
     low = fold_text(surname).replace(" ", "")
@@ -107,11 +108,20 @@ class NameCollector:
         self.near = near
         self.finder = MentionFinder()
         self._indexes: dict[str | None, NearVariantIndex] = {}
+        self._signatures: dict[str | None, tuple[GlossaryMatcher, str]] = {}
 
-    def _near_index(self, lang: str | None) -> NearVariantIndex:
+    def near_index(self, lang: str | None) -> NearVariantIndex:
+        """The near-variant index of `lang`'s matcher, built once (the report reuses it)."""
         if lang not in self._indexes:
             self._indexes[lang] = NearVariantIndex(self.matcher_for(lang))
         return self._indexes[lang]
+
+    def _signature(self, lang: str | None, matcher: GlossaryMatcher) -> str:
+        """`matcher.signature` (a hash of the glossaries), computed once per matcher, not per document."""
+        known = self._signatures.get(lang)
+        if known is None or known[0] is not matcher:
+            known = self._signatures[lang] = (matcher, matcher.signature)
+        return known[1]
 
     def texts(self, doc: Document) -> list[tuple[str, str | None, str | None]]:
         """(text, its language, the source text it translates or None) for each text read in `doc`."""
@@ -144,7 +154,7 @@ class NameCollector:
         spellings: dict[tuple[str, str, str], Spelling] = {}
         for lang, items in by_lang.items():
             matcher = self.matcher_for(lang)
-            result.signature = matcher.signature
+            result.signature = self._signature(lang, matcher)
             # all texts of one language at once, one per line: names never cross a line break, and one
             # call per document costs far less than one per sentence
             text = "\n".join(t for t, _ in items)
@@ -155,7 +165,7 @@ class NameCollector:
                 for i in range(m.given_start if m.given_start >= 0 else m.start, m.end):
                     covered[i] = True
             glossary = [_from_glossary(text, m, matcher.entries[idx].id) for m, idx in chosen]
-            lower = {w for w in set(WORD_RE.findall(text)) if w.islower()}
+            lower = _lower_words(text)
             found = self.finder.find(text, lower)
             discovered = [n for n in found if not covered[n.start] and not covered[n.end - 1]]
             glossary = _yield_to_discovered(glossary, discovered)
@@ -169,7 +179,7 @@ class NameCollector:
                 entities.append(entity_of.get(name.start))
             if self.near:
                 words: dict[str, set[str]] = defaultdict(set)
-                for word, before in candidates(text, covered, keep=self._near_index(lang).may_suggest):
+                for word, before in candidates(text, covered, keep=self.near_index(lang).may_suggest):
                     words[word].add(before)
                 result.near.append((lang, words, {idx for _, idx in chosen}))
                 result.lower.update(w if w.isascii() and w.isalpha() else _fold(w) for w in lower)
@@ -222,21 +232,31 @@ class NameCollector:
                 for offset, name in enumerate(names):
                     if not kept[k + offset] or not src:
                         continue
-                    best, best_score = None, 0.0
-                    target = romanise(name.surname)
-                    target_given = romanise(name.given.split()[0]) if name.given else ""
-                    for given, surname, stem, whole in src:
-                        score = max(name_similarity(stem, target), name_similarity(whole, target))
-                        if score < ANCHOR_MIN:
-                            continue
-                        if given and target_given:  # Pavel Yashin renders Павел Яшин, not Илья Яшин
-                            score += 0.5 * name_similarity(romanise(given), target_given)
-                        if score > best_score:
-                            best, best_score = (given, surname), score
+                    best = _anchor(source, name.surname, name.given)
                     if best is not None:
                         out[k + offset] = best
             k += len(names)
         return out
+
+
+@lru_cache(maxsize=20_000)  # keyed by whole source segments, like `source_names`: kept small
+def _anchor(source: str, surname: str, given: str) -> tuple[str, str] | None:
+    """The source (given, surname) of segment `source` that the target name renders, or None.
+
+    Memoised: the systems of one corpus translate the same sources, and often spell a name alike.
+    """
+    best, best_score = None, 0.0
+    target = romanise(surname)
+    target_given = romanise(given.split()[0]) if given else ""
+    for src_given, src_surname, stem, whole in source_names(source):
+        score = max(name_similarity(stem, target), name_similarity(whole, target))
+        if score < ANCHOR_MIN:
+            continue
+        if src_given and target_given:  # Pavel Yashin renders Павел Яшин, not Илья Яшин
+            score += 0.5 * name_similarity(romanise(src_given), target_given)
+        if score > best_score:
+            best, best_score = (src_given, src_surname), score
+    return best
 
 
 @lru_cache(maxsize=20_000)
@@ -294,11 +314,38 @@ def _yield_to_discovered(
     return out
 
 
+# ASCII letters, apostrophe and hyphen kept, every other ASCII character a space (see `_lower_words`)
+_ASCII_WORD_CHARS = bytes(c if chr(c).isalpha() or chr(c) in "'-" else 32 for c in range(128)) + bytes(
+    range(128, 256)
+)
+
+
+def _lower_words(text: str) -> set[str]:
+    """The words of `text` (as `WORD_RE` reads them) that are written in lower case.
+
+    For ASCII text, a byte translation and `split` find the words faster than the regex: a piece
+    made of letters alone is one word; a piece with an apostrophe or a hyphen goes through
+    `WORD_RE` (which joins letters across them, and only across them).
+    """
+    if not text.isascii():
+        return {w for w in set(WORD_RE.findall(text)) if w.islower()}
+    out = set()
+    for piece in set(text.encode("ascii").translate(_ASCII_WORD_CHARS).decode("ascii").split()):
+        if "'" in piece or "-" in piece:
+            out.update(w for w in WORD_RE.findall(piece) if w.islower())
+        elif piece.islower():
+            out.add(piece)
+    return out
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0,.]*$")
+
+
 def _from_glossary(text: str, mention: Mention, entity: str) -> tuple[NameMention, str]:
     """A glossary mention as a `NameMention` (spelling without case endings) and its entity id."""
     start = mention.given_start if mention.given_start >= 0 else mention.start
     role = ""
-    before = re.search(r"([^\W\d_]+)[ \u00a0,.]*$", text[max(0, start - 30) : start])
+    before = _WORD_BEFORE.search(text[max(0, start - 30) : start])
     if before is not None:
         role = role_of(before.group(1))
     if mention.given_start >= 0:

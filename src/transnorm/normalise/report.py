@@ -94,15 +94,25 @@ class NameReducer:
         min_score: float = DEFAULT_MIN_SCORE,
         discover: bool = True,
         scheme: str = "auto",
+        near_index: Callable[[str | None], NearVariantIndex] | None = None,
     ) -> dict[str, Any]:
-        """The report as a dict (see the README, "check-names")."""
+        """The report as a dict (see the README, "check-names").
+
+        `near_index(lang)`: the near-variant index of a language when the caller has built it already.
+        """
         indexes: dict[str | None, NearVariantIndex] = {}
-        near: dict[tuple[str, str], dict[str, Any]] = {}
-        for (text_lang, word, before, mentioned), doc_ids in self.pending.items():
+
+        def index(text_lang: str | None) -> NearVariantIndex:
+            if near_index is not None:
+                return near_index(text_lang)
             if text_lang not in indexes:
                 indexes[text_lang] = NearVariantIndex(matcher_for(text_lang))
+            return indexes[text_lang]
+
+        near: dict[tuple[str, str], dict[str, Any]] = {}
+        for (text_lang, word, before, mentioned), doc_ids in self.pending.items():
             context = context_for(before, mentioned, self.common)
-            suggestion = indexes[text_lang].suggest(
+            suggestion = index(text_lang).suggest(
                 word, min_score=min_score, common=self.common, context=context
             )
             if suggestion is not None:
@@ -137,16 +147,16 @@ def check_names(
     """
     collector = NameCollector(matcher_for, side=side, lang=lang)
     reducer = NameReducer()
-    indexes: dict[str | None, NearVariantIndex] = {}
-
-    def index(text_lang: str | None) -> NearVariantIndex:
-        if text_lang not in indexes:
-            indexes[text_lang] = NearVariantIndex(matcher_for(text_lang))
-        return indexes[text_lang]
-
     for doc in docs:
-        reducer.add(collector(doc), index)
-    return reducer.report(matcher_for, lang=lang, min_score=min_score, discover=discover, scheme=scheme)
+        reducer.add(collector(doc), collector.near_index)
+    return reducer.report(
+        matcher_for,
+        lang=lang,
+        min_score=min_score,
+        discover=discover,
+        scheme=scheme,
+        near_index=collector.near_index,
+    )
 
 
 def _entry_roles(role: str) -> frozenset[str]:
