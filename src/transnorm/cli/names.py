@@ -104,8 +104,8 @@ def _cmd_normalise(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
 
 
 def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
-    from transnorm.normalise.propose import write_proposals
     from transnorm.corpus import check_corpus
+    from transnorm.normalise.propose import write_proposals
     from transnorm.normalise.report import FORMATS
     from transnorm.read import read_documents
     from transnorm.translit import ERR_SCHEME, SCHEMES
