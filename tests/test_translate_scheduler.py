@@ -77,6 +77,27 @@ def test_first_document_comes_out_after_a_few_batches_not_after_the_run() -> Non
     assert stage.stats["first_document_ms"] < 1000 * 0.03 * total / 2
 
 
+def test_buckets_start_small_and_grow() -> None:
+    engine = SlowReverser(seconds=0.0)
+    stage = _stage(engine, batch_wait_ms=60_000, batch_size=4, window_docs=200)
+    docs = list(stage.pipe([_doc(i, n=4) for i in range(60)]))  # 240 segments
+    assert [d.id for d in docs] == [f"d{i}" for i in range(60)]
+    sizes = [len(b) for b in engine.started]
+    assert sum(sizes) == 240 and max(sizes) <= 4
+
+    # buckets of 4, 8, 16, 32, 64, 64 segments (1, 2, 4, 8, 16, 16 batches): the first batch comes
+    # from the first document alone, later ones are cut from ever larger length-sorted buckets
+    def sources(first: int, last: int) -> set[str]:
+        return {s.source for d in docs[first:last] for s in d.segments}
+
+    started = engine.started
+    assert set(started[0]) == sources(0, 1)
+    assert set(started[1] + started[2]) == sources(1, 3)
+    assert {t for batch in started[3:7] for t in batch} == sources(3, 7)
+    assert {t for batch in started[7:15] for t in batch} == sources(7, 15)
+    assert len(started) == 60
+
+
 def test_documents_held_at_once_never_exceed_the_window() -> None:
     engine = SlowReverser(seconds=0.005)
     stage = _stage(engine, window_docs=5, batch_wait_ms=0)
@@ -99,7 +120,8 @@ def test_documents_held_at_once_never_exceed_the_window() -> None:
 
 def test_last_batches_run_longest_first() -> None:
     engine = SlowReverser(seconds=0.0)
-    stage = _stage(engine, batch_wait_ms=60_000, batch_size=8)  # a bucket holds 32 segments
+    # the first bucket holds one batch's worth (32 segments); a small token budget cuts it in several
+    stage = _stage(engine, batch_wait_ms=60_000, batch_size=32, max_batch_tokens=40)
     docs = list(stage.pipe([_doc(i, n=10) for i in range(3)]))  # 30 segments: one partial bucket
     assert all(not d.errors for d in docs)
     longest = [max(len(t.split()) for t in batch) for batch in engine.started]

@@ -44,9 +44,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 STAGE = "translate"
 
-# Units are sorted and cut into batches a bucket at a time: this many batches' worth of units (the
-# role of CTranslate2's `batch_size_increase_factor` in `translate_iterable`).
-BUCKET_BATCHES = 4
+# Units are sorted and cut into batches a bucket at a time. Buckets start at one batch's worth, so that
+# the first documents come out after a batch or two, and double up to 16 batches' worth (CTranslate2's
+# `translate_iterable` reads 16 batches ahead): the bigger the bucket, the closer the lengths in a batch.
+FIRST_BUCKET_BATCHES = 1
+MAX_BUCKET_BATCHES = 16
 # Finished texts remembered per document of the window, for repeats (datelines, boilerplate).
 RECENT_PER_DOC = 32
 
@@ -118,7 +120,7 @@ class Scheduler:
         self.options = stage.options
         self.window = max(1, self.options.window_docs)
         self.wait = max(0, self.options.batch_wait_ms) / 1000
-        self.bucket_units = max(1, self.options.batch_size) * BUCKET_BATCHES
+        self.buckets = 0  # buckets submitted so far: the next one is bigger, up to the maximum
         self.pending: deque[_DocState] = deque()
         self.groups: dict[GroupKey, _Group | Failure] = {}
         self.texts: dict[tuple[GroupKey, str], _Text] = {}  # texts buffered or in flight
@@ -283,6 +285,12 @@ class Scheduler:
                 out.append([(p, None, n) for p, n in zip(parts, group.count(parts), strict=True)])
         return out
 
+    @property
+    def bucket_units(self) -> int:
+        """Units in the next bucket: one batch's worth at first, doubling per bucket up to the maximum."""
+        batches = min(MAX_BUCKET_BATCHES, FIRST_BUCKET_BATCHES << min(self.buckets, 8))
+        return max(1, self.options.batch_size) * batches
+
     # -- batches ------------------------------------------------------------------------------------
     @staticmethod
     def _workers(engine: TranslationEngine) -> int:
@@ -307,6 +315,7 @@ class Scheduler:
         for group in self._live_groups():
             while len(group.buffer) >= self.bucket_units:
                 bucket, group.buffer = group.buffer[: self.bucket_units], group.buffer[self.bucket_units :]
+                self.buckets += 1
                 self._submit_units(group, bucket)
 
     def _submit_partial(self, *, everything: bool) -> None:
@@ -321,6 +330,7 @@ class Scheduler:
                 while group.buffer:
                     bucket = group.buffer[: self.bucket_units]
                     del group.buffer[: self.bucket_units]
+                    self.buckets += 1
                     self._submit_units(group, bucket)
                 continue
             while self._idle(group):
