@@ -228,6 +228,12 @@ def _spawn(system: str, model: Path, docs: Path, out_tokens: int) -> dict[str, f
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _has_translation_pipeline() -> bool:
+    from importlib.metadata import version
+
+    return int(version("transformers").split(".")[0]) < 5
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -245,6 +251,12 @@ def main() -> None:
     import bench_engines
 
     suites = [s.strip() for s in args.suites.split(",")]
+    if "hf" in suites and not _has_translation_pipeline():
+        print(
+            "note: this transformers has no translation pipeline (removed in 5.0): raw-hf-pipeline is left out"
+        )
+        systems, reference, lang, default_sizes = SUITES["hf"]
+        SUITES["hf"] = (tuple(x for x in systems if x != "raw-hf-pipeline"), reference, lang, default_sizes)
     sizes = {
         name: [int(x) for x in args.sizes.split(",")] if args.sizes else list(SUITES[name][3])
         for name in suites
