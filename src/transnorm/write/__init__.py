@@ -20,11 +20,8 @@ partial file), locking and refusing an output that is an input, is `sink.Sink`, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
-from transnorm.document import Document
 from transnorm.write.formats import (
     Writer,
     check_format,
@@ -32,9 +29,6 @@ from transnorm.write.formats import (
     writer_formats,
     writer_needs_path,
 )
-
-if TYPE_CHECKING:
-    from transnorm.write.summary import RunSummary
 
 __all__ = [
     "Writer",
@@ -46,21 +40,10 @@ __all__ = [
 ]
 
 
-def write_documents(
-    docs: Iterable[Document],
-    fmt: str,
-    output: str | Path | None = None,
-    *,
-    stdout: IO[str] | None = None,
-    inputs: Iterable[str | Path] = (),
-    **options: Any,
-) -> RunSummary:
-    """Write `docs` in `fmt` to `output` (a path, `DIR/` as a string, or None / `-` for standard output).
+def __getattr__(name: str) -> Any:
+    """`write_documents` is `transnorm.write.sink.write_all` (the one output layer), imported on use."""
+    if name == "write_documents":
+        from transnorm.write.sink import write_all
 
-    The same output layer as `transnorm run` (`transnorm.write.sink`): an output among `inputs` (or
-    inside one of their directories) is refused, the output is locked while it is written, and a
-    file appears only once complete. For a path format (`moses`) `output` is the prefix of the files.
-    """
-    from transnorm.write.sink import write_all
-
-    return write_all(docs, fmt, output, stdout=stdout, inputs=inputs, **options)
+        return write_all
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
