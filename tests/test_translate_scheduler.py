@@ -77,8 +77,22 @@ def test_first_document_comes_out_after_a_few_batches_not_after_the_run() -> Non
     assert stage.stats["first_document_ms"] < 1000 * 0.03 * total / 2
 
 
+def test_an_engine_called_in_the_stage_thread_hands_documents_on_between_buckets() -> None:
+    from transnorm.testing import UppercaseEngine
+
+    engine = UppercaseEngine()  # `inline`: translated in the scheduler's own thread
+    stage = _stage(engine, batch_wait_ms=60_000, batch_size=4, window_docs=200)
+    out = stage.pipe(_doc(i, n=4) for i in range(60))
+    first = next(out)
+    calls_at_first = len(engine.calls)
+    rest = list(out)
+    assert first.id == "d0" and len(rest) == 59
+    assert calls_at_first <= 2 < len(engine.calls) == 60
+
+
 def test_buckets_start_small_and_grow() -> None:
     engine = SlowReverser(seconds=0.0)
+    engine.concurrent_batches = 1  # batches start in the order they were cut
     stage = _stage(engine, batch_wait_ms=60_000, batch_size=4, window_docs=200)
     docs = list(stage.pipe([_doc(i, n=4) for i in range(60)]))  # 240 segments
     assert [d.id for d in docs] == [f"d{i}" for i in range(60)]
@@ -120,6 +134,7 @@ def test_documents_held_at_once_never_exceed_the_window() -> None:
 
 def test_last_batches_run_longest_first() -> None:
     engine = SlowReverser(seconds=0.0)
+    engine.concurrent_batches = 1  # batches start in the order they were cut
     # the first bucket holds one batch's worth (32 segments); a small token budget cuts it in several
     stage = _stage(engine, batch_wait_ms=60_000, batch_size=32, max_batch_tokens=40)
     docs = list(stage.pipe([_doc(i, n=10) for i in range(3)]))  # 30 segments: one partial bucket

@@ -147,21 +147,33 @@ class Scheduler:
                         exhausted = True
                         break
                     self._admit_guarded(doc)
-                    self._submit_buckets()
+                    if self._submit_buckets():
+                        break  # an engine in this thread translated a bucket: hand its documents on
                     if self._idle_engine_with_work():
                         break  # feed the idle engine now rather than after more reading
                 stalled = exhausted or len(self.pending) >= self.window
                 self._submit_partial(everything=stalled)
+                self._collect([f for f in self.inflight if f.done()])
                 yield from self._emit_ready(started)
                 if exhausted and not self.pending:
                     return
                 if self.inflight and stalled:
                     done, _ = wait(list(self.inflight), return_when=FIRST_COMPLETED)
                     self._collect(done)
+                elif stalled and not any(g.buffer for g in self._live_groups()):
+                    yield from self._release_stuck()  # a bug: nothing left that could finish them
                 else:
                     self._collect([f for f in self.inflight if f.done()])
         finally:
             self.close()
+
+    def _release_stuck(self) -> Iterator[Document]:
+        """Hand on the oldest waiting document with an error when no batch is left to finish it."""
+        state = self.pending.popleft()
+        log.error("translate scheduler: document %r waits on no batch", state.doc.id)
+        state.doc.add_error(STAGE, E_STAGE_CRASHED, "translate stage crashed: a segment was never scheduled")
+        self.stage.sign(state.doc)
+        yield state.doc
 
     def close(self) -> None:
         """Cancel queued batches and wait for running ones (idempotent; the stage calls it too)."""
@@ -310,20 +322,25 @@ class Scheduler:
     def _idle_engine_with_work(self) -> bool:
         return any(self._idle(g) for g in self._live_groups())
 
-    def _submit_buckets(self) -> None:
-        """Submit every full bucket: its units sorted longest first and cut into batches."""
+    def _submit_buckets(self) -> bool:
+        """Submit every full bucket: its units sorted longest first and cut into batches. True when an
+        engine that runs in this thread (`inline`) has translated one."""
+        inline = False
         for group in self._live_groups():
             while len(group.buffer) >= self.bucket_units:
                 bucket, group.buffer = group.buffer[: self.bucket_units], group.buffer[self.bucket_units :]
                 self.buckets += 1
                 self._submit_units(group, bucket)
+                inline = inline or group.engine.inline
+        return inline
 
     def _submit_partial(self, *, everything: bool) -> None:
         """Submit what is buffered.
 
         When no more input can come in now: everything, a bucket at a time in arrival order (so the
-        oldest documents finish first). Otherwise one batch of the oldest units per idle engine thread:
-        an idle thread is never kept waiting for a full bucket.
+        oldest documents finish first); an engine called in this thread (`inline`) gets one bucket per
+        call, so that finished documents are handed on between its buckets. Otherwise one batch of the
+        oldest units per idle engine thread: an idle thread is never kept waiting for a full bucket.
         """
         for group in self._live_groups():
             if everything:
@@ -332,6 +349,8 @@ class Scheduler:
                     del group.buffer[: self.bucket_units]
                     self.buckets += 1
                     self._submit_units(group, bucket)
+                    if group.engine.inline:
+                        break
                 continue
             while self._idle(group):
                 batch = self._oldest_batch(group)
