@@ -157,10 +157,11 @@ class Scheduler:
                 yield from self._emit_ready(started)
                 if exhausted and not self.pending:
                     return
+                stalled = exhausted or len(self.pending) >= self.window  # documents may have gone on
                 if self.inflight and stalled:
                     done, _ = wait(list(self.inflight), return_when=FIRST_COMPLETED)
                     self._collect(done)
-                elif stalled and not any(g.buffer for g in self._live_groups()):
+                elif stalled and self.pending and not any(g.buffer for g in self._live_groups()):
                     yield from self._release_stuck()  # a bug: nothing left that could finish them
                 else:
                     self._collect([f for f in self.inflight if f.done()])
