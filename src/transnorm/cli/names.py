@@ -21,6 +21,7 @@ from transnorm.cli._common import (
     exit_status,
     usage,
 )
+from transnorm.errors import ConfigError
 
 
 def register(sub: Any) -> None:
@@ -113,11 +114,7 @@ def _cmd_check_names(args: argparse.Namespace, out: IO[str], stdin: Any) -> int:
     cfg = _config(args, stages=("detect",))  # with --lang, detect only sets the given language
     scheme = args.scheme or cfg.normalise.scheme
     if scheme != "auto" and scheme not in SCHEMES:
-        print(
-            f"transnorm: error: {ERR_SCHEME.format(scheme=scheme, choices='auto, ' + ', '.join(SCHEMES))}",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+        raise ConfigError(ERR_SCHEME.format(scheme=scheme, choices="auto, " + ", ".join(SCHEMES)))
     failed: list[str] = []
 
     def skip(doc: Any) -> None:
