@@ -7,7 +7,7 @@ When a file is missing the benchmark stops with exit code 2 and a message that n
 where it was looked for, where to put it and where it comes from; never with a traceback.
 
 The corpora are too large for the repository; the test suite runs on small slices of them
-(tests/data/, built by tests/data/make_slices.py).
+(tests/data/, built by benchmarks/make_test_slices.py).
 """
 
 from __future__ import annotations

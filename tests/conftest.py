@@ -38,7 +38,7 @@ def _guard(event: str, args: tuple) -> None:
     if event in _GUARDED_EVENTS and args and _forbidden(args[0]):
         raise SharedDataRead(
             f"a test read {args[0]!r}: tests must not read ../shared (a user's clone has none); "
-            "copy the slice it needs into tests/data/ (tests/data/make_slices.py) or generate it"
+            "copy the slice it needs into tests/data/ (benchmarks/make_test_slices.py) or generate it"
         )
 
 

@@ -1,7 +1,7 @@
 """The corpus slices in tests/data/ (see tests/data/README.md): paths and small readers.
 
 Tests read corpora only through this module, and only from the repository: a user's clone has no
-`../shared` (conftest.py fails any test that tries to read it).
+the full corpora outside the repository (conftest.py fails any test that tries to read it).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Benchmarks find their corpora through benchmarks/_data.py: the repository's copy first, then
-../shared; a missing file stops a benchmark with exit code 2 and a message naming the file and where
-to put it, never a traceback. (The tests point the helper at temporary folders: they never read
-../shared.)"""
+"""Benchmarks find their corpora through benchmarks/_data.py: the repository's copy first, then the
+project's full corpora beside the checkout; a missing file stops a benchmark with exit code 2 and a
+message naming the file and where to put it, never a traceback. (The tests point the helper at
+temporary folders: they read no corpus outside the repository.)"""
 
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ NEEDS_DATA = sorted(
 
 @pytest.fixture
 def data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    """benchmarks/_data.py with its two places (repository copy, ../shared) moved under tmp_path."""
+    """benchmarks/_data.py with its two places (repository copy, the full corpora) moved under tmp_path."""
     monkeypatch.delenv("TRANSNORM_BENCH_DATA", raising=False)
     spec = importlib.util.spec_from_file_location("bench_data", BENCHMARKS / "_data.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "REPO_DATA", tmp_path / "repo")
-    monkeypatch.setattr(module, "SHARED_DATA", tmp_path / "shared")
+    monkeypatch.setattr(module, "SHARED_DATA", tmp_path / "corpora")
     return module
 
 
@@ -48,7 +48,7 @@ def test_every_benchmark_with_data_uses_the_helper() -> None:
 
 
 def test_repository_copy_comes_first(data, tmp_path: Path) -> None:
-    shared = _put(tmp_path / "shared", "names/ofac_alias_clusters.tsv")
+    shared = _put(tmp_path / "corpora", "names/ofac_alias_clusters.tsv")
     assert data.data_file("names/ofac_alias_clusters.tsv") == shared
     repo = _put(tmp_path / "repo", "names/ofac_alias_clusters.tsv")
     assert data.data_file("names/ofac_alias_clusters.tsv") == repo
@@ -56,9 +56,9 @@ def test_repository_copy_comes_first(data, tmp_path: Path) -> None:
 
 def test_a_partial_copy_gives_way_to_a_complete_one(data, tmp_path: Path) -> None:
     _put(tmp_path / "repo", "ntrex128/DOCUMENT_IDS.tsv")
-    _put(tmp_path / "shared", "ntrex128/DOCUMENT_IDS.tsv")
-    _put(tmp_path / "shared", "ntrex128/newstest2019-ref.deu.txt")
-    assert data.ntrex_dir("de") == tmp_path / "shared" / "ntrex128"
+    _put(tmp_path / "corpora", "ntrex128/DOCUMENT_IDS.tsv")
+    _put(tmp_path / "corpora", "ntrex128/newstest2019-ref.deu.txt")
+    assert data.ntrex_dir("de") == tmp_path / "corpora" / "ntrex128"
 
 
 def test_missing_file_is_named_with_where_to_put_it(data, tmp_path: Path, capsys) -> None:
@@ -69,7 +69,7 @@ def test_missing_file_is_named_with_where_to_put_it(data, tmp_path: Path, capsys
     err = capsys.readouterr().err
     assert "missing data file ntrex128/newstest2019-ref.deu.txt" in err
     assert f"put it at {tmp_path / 'repo' / 'ntrex128' / 'newstest2019-ref.deu.txt'}" in err
-    assert str(tmp_path / "shared" / "ntrex128" / "newstest2019-ref.deu.txt") in err
+    assert str(tmp_path / "corpora" / "ntrex128" / "newstest2019-ref.deu.txt") in err
     assert "TRANSNORM_BENCH_DATA" in err and "MicrosoftTranslator/NTREX" in err
 
 

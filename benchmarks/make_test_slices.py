@@ -1,9 +1,9 @@
-"""Rebuild the data slices in tests/data/ from the full corpora (the project's `../shared/data`).
+"""Rebuild the data slices in tests/data/ from the full corpora (found like the benchmarks' data).
 
 The test suite reads only these slices, so that a fresh clone runs every test. Run it only to change
 what the slices hold; say why in the commit. Usage:
 
-    python tests/data/make_slices.py [SHARED_DATA_DIR]   # default: ../shared/data next to the checkout
+    python benchmarks/make_test_slices.py [CORPORA_DIR]   # default: the benchmarks' data folders (_data.py)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "tests" / "data"
 
 # NTREX-128 documents kept, in corpus order: the six the assisted-alignment test aligns (2nd to 7th),
 # the three the end-to-end test translates, and four where the bundled glossary finds most names in
@@ -67,7 +67,13 @@ def _ofac(src: Path, dst: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    shared = Path(argv[0]) if argv else HERE.parents[2] / "shared" / "data"
+    if argv:
+        shared = Path(argv[0])
+    else:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from _data import data_dir
+
+        shared = data_dir("ntrex128", "DOCUMENT_IDS.tsv").parent
     if not shared.is_dir():
         print(f"no corpora at {shared}: pass the folder that holds ntrex128/, langid/, names/, translit/")
         return 2
