@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from _data import data_file, ntrex_dir  # noqa: E402
+from _names import SYLLABLES as _SYLLABLES  # noqa: E402
 from transnorm.normalise.matcher import SURNAME, load_matcher, split_name  # noqa: E402
 from transnorm.normalise.stage import normalise_text, rewrite  # noqa: E402
 
@@ -35,32 +36,6 @@ FILES = {
     "ru": "newstest2019-ref.rus.txt",
 }
 
-_SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ne",
-    "ro",
-    "sa",
-    "ti",
-    "va",
-    "de",
-    "bo",
-    "gu",
-    "ri",
-    "an",
-    "el",
-    "or",
-    "us",
-    "in",
-    "ek",
-    "ov",
-    "ski",
-    "berg",
-    "mann",
-    "son",
-    "ez",
-]
 _CYR = [
     "ка",
     "ло",

@@ -32,34 +32,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _names import SYLLABLES as _SYLLABLES  # noqa: E402
+
 TARGET_PEAK_MB = 1024
 
-_SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ne",
-    "ro",
-    "sa",
-    "ti",
-    "va",
-    "de",
-    "bo",
-    "gu",
-    "ri",
-    "an",
-    "el",
-    "or",
-    "us",
-    "in",
-    "ek",
-    "ov",
-    "ski",
-    "berg",
-    "mann",
-    "son",
-    "ez",
-]
 _LETTERS = str.maketrans("0123456789abcdef", "bdghklmnprstvwxz")
 
 _CHILD = r"""

@@ -1,0 +1,28 @@
+"""Syllables from which the glossary benchmarks make up names (no real person is meant)."""
+
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ro",
+    "sa",
+    "ti",
+    "va",
+    "de",
+    "bo",
+    "gu",
+    "ri",
+    "an",
+    "el",
+    "or",
+    "us",
+    "in",
+    "ek",
+    "ov",
+    "ski",
+    "berg",
+    "mann",
+    "son",
+    "ez",
+]
