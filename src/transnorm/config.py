@@ -91,11 +91,13 @@ class TranslateOptions:
     """Model id or local path that overrides the engine's routing table (`--model`)."""
     batch_size: int = 32
     """Segments per engine call."""
-    window_docs: int = 64
-    """Most documents held between being read and being handed on: bounds memory when streaming."""
-    batch_wait_ms: int = 50
-    """An idle engine thread gets a partial batch once its oldest segment has waited this long
-    (milliseconds); full batches go at once. Lower: earlier first record; higher: fuller batches."""
+    window_docs: int = 256
+    """Most documents held between being read and being handed on: bounds memory when streaming, and
+    the length-sorted buckets batches are cut from (up to 2,048 segments) need room in it."""
+    batch_wait_ms: int = 200
+    """On input that comes slowly, an idle engine thread gets a partial batch once the oldest waiting
+    segment has waited this long (milliseconds); at the end of input it gets one at once. Lower: less
+    latency on slow streams; higher: fuller batches."""
     per_segment_language: bool = False
     """Translate each segment from its own detected language (mixed-language documents) instead of the document's."""
     engine_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

@@ -45,6 +45,8 @@ def is_untranslated(source: str, target: str, min_letters: int = 15) -> bool:
 
 def weighted_length(text: str) -> float:
     """Length in characters, counting ideographs, kana and Hangul as 3 (they carry a word each)."""
+    if text.isascii():
+        return float(len(text) - sum(map(text.count, " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")))
     n = 0.0
     for ch in text:
         if ch.isspace():

@@ -7,16 +7,27 @@ queued behind the running ones, and a document is handed on the moment its last 
 input order. Memory is bounded by `window_docs`: at most that many documents are held between being
 read and being handed on.
 
-Batch choice balances three things:
+Batches are cut when an engine can take work, not when units arrive. Each engine has one batch
+queued beyond its threads, so a thread that finishes starts the next batch without waiting for this
+one; when that slot frees and no cut batch is left, the next *bucket* is cut: every buffered unit, up
+to a cap that doubles from 16 batches to 64 (2,048 segments at the default batch size), sorted
+longest first and cut into batches. Cutting late is what makes the buckets big, and big buckets pad
+little: the batches hold inputs of nearly the same length (NTREX through bench_stream's tokenizer, in
+batches of 32: 12% padding in CTranslate2's own 512-segment read-ahead, 5% in 2,048-segment buckets).
+The oldest document of a bucket goes into the bucket's first batch, so that it is done after one batch
+however big the bucket: the first record comes early. Besides:
 
-- the engine never idles while there is work (an idle thread gets a partial batch once its oldest
-  segment has waited `batch_wait_ms`; that is also why the first record appears after one batch, not
-  after a window);
-- batches hold inputs of similar length (they are cut from the length-sorted buffer), so little padding
-  is computed;
-- the oldest documents are served first: units are cut into buckets in arrival order, and an idle
-  thread gets the oldest units; within a bucket the longest batches go first, so that no long batch
-  runs alone at the end.
+- the engine never idles while there is work: a thread with nothing to run gets a partial batch once
+  the oldest waiting segment has waited `batch_wait_ms`, or at once when no more input can come now
+  (end of input, or the window is full); that is also why the first record appears after one batch;
+- otherwise batches are whole: a bucket is cut in whole batches; when the token budget shortens some,
+  its last batch is filled from the buffer, and if it is still short, its units wait for the next
+  bucket (once: a unit is never held back twice);
+- the last bucket, at the end of input, is cut into evenly filled batches, as many for each engine
+  thread, so that the threads finish together;
+- the oldest documents are served first: buckets are cut in arrival order, and the group with the
+  oldest waiting unit is served first; within a bucket the longest batches go first, so that no long
+  batch runs alone at the end.
 
 Each unit is tokenised once: engines that offer `encode` / `translate_encoded` get their own token
 sequences back, and the token count that sized the batch is the length of that same sequence.
@@ -44,11 +55,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 STAGE = "translate"
 
-# Units are sorted and cut into batches a bucket at a time. Buckets start at one batch's worth, so that
-# the first documents come out after a batch or two, and double up to 16 batches' worth (CTranslate2's
-# `translate_iterable` reads 16 batches ahead): the bigger the bucket, the closer the lengths in a batch.
-FIRST_BUCKET_BATCHES = 1
-MAX_BUCKET_BATCHES = 16
+# Units are sorted and cut into batches a bucket at a time: at most 16 batches' worth at first (what
+# CTranslate2's `translate_iterable` reads ahead), doubling up to 64: the bigger the bucket, the closer
+# the lengths in a batch. A small input, read before the engine asks, is one bucket.
+FIRST_BUCKET_BATCHES = 16
+MAX_BUCKET_BATCHES = 64
+# Batches queued per engine beyond its threads: a thread that finishes one starts the next at once.
+LOOKAHEAD_BATCHES = 1
 # Finished texts remembered per document of the window, for repeats (datelines, boilerplate).
 RECENT_PER_DOC = 32
 
@@ -67,6 +80,7 @@ class _Unit:
     owner: _Text
     arrived: float
     result: str | None = None
+    held_back: bool = False  # left out of a short last batch once; never again
 
 
 @dataclass(eq=False)
@@ -110,6 +124,7 @@ class _Group:
     encode: Callable[[list[str]], list[Any]] | None
     count: Callable[[list[str]], list[int]] | None
     buffer: list[_Unit] = field(default_factory=list)  # units not yet in a batch, in arrival order
+    ready: deque[list[_Unit]] = field(default_factory=deque)  # batches cut, not yet submitted
 
 
 class Scheduler:
@@ -141,30 +156,26 @@ class Scheduler:
         exhausted = False
         try:
             while True:
-                while not exhausted and len(self.pending) < self.window:
+                if not exhausted and len(self.pending) < self.window:
                     doc = next(it, None)
                     if doc is None:
                         exhausted = True
-                        break
-                    self._admit_guarded(doc)
-                    if self._submit_buckets():
-                        break  # an engine in this thread translated a bucket: hand its documents on
-                    if self._idle_engine_with_work():
-                        break  # feed the idle engine now rather than after more reading
-                stalled = exhausted or len(self.pending) >= self.window
-                self._submit_partial(everything=stalled)
+                    else:
+                        self._admit_guarded(doc)
+                stalled = exhausted or len(self.pending) >= self.window  # no more input can come now
                 self._collect([f for f in self.inflight if f.done()])
+                self._feed(exhausted=exhausted, stalled=stalled)
+                self._collect([f for f in self.inflight if f.done()])  # an inline engine's batch
                 yield from self._emit_ready(started)
                 if exhausted and not self.pending:
                     return
-                stalled = exhausted or len(self.pending) >= self.window  # documents may have gone on
-                if self.inflight and stalled:
+                if not (exhausted or len(self.pending) >= self.window):
+                    continue  # read the next document
+                if self.inflight:
                     done, _ = wait(list(self.inflight), return_when=FIRST_COMPLETED)
                     self._collect(done)
-                elif stalled and self.pending and not any(g.buffer for g in self._live_groups()):
+                elif self.pending and not any(g.buffer or g.ready for g in self._live_groups()):
                     yield from self._release_stuck()  # a bug: nothing left that could finish them
-                else:
-                    self._collect([f for f in self.inflight if f.done()])
         finally:
             self.close()
 
@@ -298,94 +309,151 @@ class Scheduler:
                 out.append([(p, None, n) for p, n in zip(parts, group.count(parts), strict=True)])
         return out
 
-    @property
-    def bucket_units(self) -> int:
-        """Units in the next bucket: one batch's worth at first, doubling per bucket up to the maximum."""
-        batches = min(MAX_BUCKET_BATCHES, FIRST_BUCKET_BATCHES << min(self.buckets, 8))
-        return max(1, self.options.batch_size) * batches
-
     # -- batches ------------------------------------------------------------------------------------
     @staticmethod
     def _workers(engine: TranslationEngine) -> int:
         return max(1, int(getattr(engine, "concurrent_batches", 1)))
 
+    def _slots(self, engine: TranslationEngine) -> int:
+        """Batches the engine may have submitted at once: its threads, and the lookahead for a threaded one."""
+        return self._workers(engine) + (0 if engine.inline else LOOKAHEAD_BATCHES)
+
     def _live_groups(self) -> list[_Group]:
         return [g for g in self.groups.values() if isinstance(g, _Group)]
 
-    def _idle(self, group: _Group) -> bool:
-        """Whether an engine thread would idle while this group's buffer waits (past the short delay)."""
-        return (
-            bool(group.buffer)
-            and self.busy.get(group.engine.name, 0) < self._workers(group.engine)
-            and time.perf_counter() - group.buffer[0].arrived >= self.wait
-        )
+    def _feed(self, *, exhausted: bool, stalled: bool) -> None:
+        """Submit batches while an engine has a free slot: cut ones first, else the next bucket.
 
-    def _idle_engine_with_work(self) -> bool:
-        return any(self._idle(g) for g in self._live_groups())
-
-    def _submit_buckets(self) -> bool:
-        """Submit every full bucket: its units sorted longest first and cut into batches. True when an
-        engine that runs in this thread (`inline`) has translated one."""
-        inline = False
-        for group in self._live_groups():
-            while len(group.buffer) >= self.bucket_units:
-                bucket, group.buffer = group.buffer[: self.bucket_units], group.buffer[self.bucket_units :]
-                self.buckets += 1
-                self._submit_units(group, bucket)
-                inline = inline or group.engine.inline
-        return inline
-
-    def _submit_partial(self, *, everything: bool) -> None:
-        """Submit what is buffered.
-
-        When no more input can come in now: everything, a bucket at a time in arrival order (so the
-        oldest documents finish first); an engine called in this thread (`inline`) gets one bucket per
-        call, so that finished documents are handed on between its buckets. Otherwise one batch of the
-        oldest units per idle engine thread: an idle thread is never kept waiting for a full bucket.
+        Groups sharing an engine are served oldest waiting unit first. An engine called in this thread
+        (`inline`) runs one batch per call, so that finished documents are handed on between batches.
         """
-        for group in self._live_groups():
-            if everything:
-                while group.buffer:
-                    bucket = group.buffer[: self.bucket_units]
-                    del group.buffer[: self.bucket_units]
-                    self.buckets += 1
-                    self._submit_units(group, bucket)
-                    if group.engine.inline:
-                        break
-                continue
-            while self._idle(group):
-                batch = self._oldest_batch(group)
-                self._submit_units(group, batch)
+        groups = self._live_groups()
+        if len(groups) > 1:
+            groups.sort(key=_oldest_waiting)
+        for group in groups:
+            engine = group.engine
+            while self.busy.get(engine.name, 0) < self._slots(engine):
+                if not group.ready and not self._cut(group, exhausted=exhausted, stalled=stalled):
+                    break
+                self._send(group, group.ready.popleft())
+                if engine.inline:
+                    break
 
-    def _oldest_batch(self, group: _Group) -> list[_Unit]:
-        """Take from the buffer the oldest units that make one batch (count and token budget)."""
+    def _cut(self, group: _Group, *, exhausted: bool, stalled: bool) -> bool:
+        """Cut the next bucket of `group` into batches (see the module docstring); False if none is due.
+
+        A partial batch is cut only when waiting cannot fill it: at the end of input, or when a thread
+        of the engine has nothing to run and either no more input can come now or the oldest unit has
+        waited `batch_wait_ms`.
+        """
+        buffer = group.buffer
+        if not buffer:
+            return False
+        size = max(1, self.options.batch_size)
+        n = min(len(buffer), self.bucket_units)
+        idle = self.busy.get(group.engine.name, 0) < self._workers(group.engine)
+        waited = time.perf_counter() - buffer[0].arrived >= self.wait
+        partial = exhausted or (idle and (stalled or waited))
+        if not partial:
+            if n < self.bucket_units and not (stalled or waited):
+                return False  # a bigger bucket pads less: wait for it while the engine has work
+            n -= n % size
+            if n == 0:
+                return False
+        per = size
+        if exhausted:  # the last bucket: as many batches per thread, evenly filled, so none idles long
+            workers = self._workers(group.engine)
+            count = -(-n // size)
+            count = -(-count // workers) * workers
+            per = -(-n // count)
+        batches = self._batches(buffer[:n], per)
+        del buffer[:n]
+        self.buckets += 1
+        tail = batches[-1]
+        if not exhausted and len(tail) < size:
+            self._fill(tail, buffer)
+        if not exhausted and len(batches) > 1 and len(tail) < size and not any(u.held_back for u in tail):
+            # still a short last batch: its units join the next bucket (once)
+            batches.pop()
+            for unit in tail:
+                unit.held_back = True
+            buffer[:0] = sorted(tail, key=lambda u: u.seq)
+        group.ready.extend(batches)
+        return True
+
+    def _fill(self, batch: list[_Unit], buffer: list[_Unit]) -> None:
+        """Move into a short `batch` the oldest buffered units that keep it within the token budget."""
         size, budget = self.options.batch_size, self.options.max_batch_tokens
-        taken, longest = 0, 0
-        for unit in group.buffer:
-            longest_with = max(longest, unit.length, 1)
-            if taken and (taken >= size or longest_with * (taken + 1) > budget):
-                break
-            taken, longest = taken + 1, longest_with
-        batch = group.buffer[:taken]
-        del group.buffer[:taken]
-        return batch
+        longest = max((u.length for u in batch), default=0)
+        keep = []
+        for unit in buffer:
+            if len(batch) < size and max(longest, unit.length, 1) * (len(batch) + 1) <= budget:
+                batch.append(unit)
+                longest = max(longest, unit.length)
+            else:
+                keep.append(unit)
+        buffer[:] = keep
 
-    def _submit_units(self, group: _Group, units: list[_Unit]) -> None:
-        """Sort units longest first, cut them by count and padded-token budget, submit the batches.
+    @property
+    def bucket_units(self) -> int:
+        """Most units in the next bucket: one batch's worth at first, doubling per bucket up to the maximum."""
+        batches = min(MAX_BUCKET_BATCHES, FIRST_BUCKET_BATCHES << min(self.buckets, 8))
+        return max(1, self.options.batch_size) * batches
 
-        Longest first: the batches submitted last, which may run alone at the end, are the short ones.
+    def _batches(self, units: list[_Unit], size: int) -> list[list[_Unit]]:
+        """`units` cut into batches by count and padded-token budget: first the oldest document's batch,
+        then the rest sorted longest first.
+
+        The oldest document's units go together, so that it is done after one batch however big the
+        bucket (see `_oldest_document_batch` for what fills that batch). Longest first: the batches submitted
+        last, which may run alone at the end, are the short ones.
         """
+        first = self._oldest_document_batch(units, size)
+        if first:
+            chosen = {id(u) for u in first}
+            units = [u for u in units if id(u) not in chosen]
         units.sort(key=lambda u: (-u.length, u.seq))
-        size, budget = self.options.batch_size, self.options.max_batch_tokens
+        budget = self.options.max_batch_tokens
+        batches: list[list[_Unit]] = [first] if first else []
         batch: list[_Unit] = []
         for unit in units:
             longest = batch[0].length if batch else 0  # sorted: the first unit is the longest
             if batch and (len(batch) >= size or max(longest, unit.length, 1) * (len(batch) + 1) > budget):
-                self._send(group, batch)
+                batches.append(batch)
                 batch = []
             batch.append(unit)
         if batch:
-            self._send(group, batch)
+            batches.append(batch)
+        return batches
+
+    def _oldest_document_batch(self, units: list[_Unit], size: int) -> list[_Unit]:
+        """The units of the oldest document among `units`, filled to a whole batch; empty when that
+        document has no unit waiting or more than a batch holds.
+
+        Fillers are the longest units no longer than the document's own longest (they pad nothing
+        more), then, if room is left, the shortest longer ones: a fuller batch saves a call.
+        """
+        if not units:
+            return []
+        waiters = min(units, key=lambda u: u.seq).owner.waiters
+        if not waiters:
+            return []
+        state = waiters[0].state
+        batch = [u for u in units if any(task.state is state for task in u.owner.waiters)]
+        longest = max(max(u.length for u in batch), 1)
+        budget = self.options.max_batch_tokens
+        if len(batch) > min(size, budget // longest):
+            return []
+        mine = {id(u) for u in batch}
+        others = [u for u in units if id(u) not in mine]
+        below = sorted((u for u in others if u.length <= longest), key=lambda u: (-u.length, u.seq))
+        above = sorted((u for u in others if u.length > longest), key=lambda u: (u.length, u.seq))
+        for unit in below + above:
+            if len(batch) >= size or max(longest, unit.length) * (len(batch) + 1) > budget:
+                break
+            batch.append(unit)
+            longest = max(longest, unit.length)
+        return batch
 
     def _send(self, group: _Group, batch: list[_Unit]) -> None:
         engine = group.engine
@@ -523,3 +591,11 @@ def _outcome(future: Future[list[str]], engine: str, expected: int) -> tuple[lis
 def _code(exc: EngineError | MissingDependencyError) -> str:
     """The engine's own error code when it has a specific one (E303 missing model), else E302."""
     return E_ENGINE_FAILED if exc.code == EngineError.code else exc.code
+
+
+def _oldest_waiting(group: _Group) -> int:
+    """Arrival number of the oldest unit a group has not submitted (cut batches and buffer)."""
+    seqs = [min(u.seq for u in batch) for batch in group.ready]
+    if group.buffer:
+        seqs.append(group.buffer[0].seq)
+    return min(seqs, default=1 << 62)
