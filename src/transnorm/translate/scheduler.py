@@ -10,8 +10,8 @@ read and being handed on.
 Batches are cut when an engine can take work, not when units arrive. Each engine has one batch
 queued beyond its threads, so a thread that finishes starts the next batch without waiting for this
 one; when that slot frees and no cut batch is left, the next *bucket* is cut: every buffered unit, up
-to a cap that doubles from 16 batches to 64 (2,048 segments at the default batch size), sorted
-longest first and cut into batches. Cutting late is what makes the buckets big, and big buckets pad
+to 16 batches' worth in the first bucket and 64 (2,048 segments at the default batch size) in the
+others, sorted longest first and cut into batches. Cutting late is what makes the buckets big, and big buckets pad
 little: the batches hold inputs of nearly the same length (NTREX through bench_stream's tokenizer, in
 batches of 32: 12% padding in CTranslate2's own 512-segment read-ahead, 5% in 2,048-segment buckets).
 The oldest document of a bucket goes into the bucket's first batch, so that it is done after one batch
@@ -55,9 +55,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 STAGE = "translate"
 
-# Units are sorted and cut into batches a bucket at a time: at most 16 batches' worth at first (what
-# CTranslate2's `translate_iterable` reads ahead), doubling up to 64: the bigger the bucket, the closer
-# the lengths in a batch. A small input, read before the engine asks, is one bucket.
+# Units are sorted and cut into batches a bucket at a time: at most 16 batches' worth in the first (what
+# CTranslate2's `translate_iterable` reads ahead), so that the engine starts soon, then up to 64: the
+# bigger the bucket, the closer the lengths in a batch. A small input, read before the engine asks, is
+# one bucket.
 FIRST_BUCKET_BATCHES = 16
 MAX_BUCKET_BATCHES = 64
 # Batches queued per engine beyond its threads: a thread that finishes one starts the next at once.
@@ -396,8 +397,8 @@ class Scheduler:
 
     @property
     def bucket_units(self) -> int:
-        """Most units in the next bucket: one batch's worth at first, doubling per bucket up to the maximum."""
-        batches = min(MAX_BUCKET_BATCHES, FIRST_BUCKET_BATCHES << min(self.buckets, 8))
+        """Most units in the next bucket: the first is smaller, so that the engine starts soon."""
+        batches = FIRST_BUCKET_BATCHES if self.buckets == 0 else MAX_BUCKET_BATCHES
         return max(1, self.options.batch_size) * batches
 
     def _batches(self, units: list[_Unit], size: int) -> list[list[_Unit]]:
