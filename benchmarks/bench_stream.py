@@ -77,8 +77,21 @@ def _mark(line: str, copy: int) -> str:
 # -- the systems, each run in a fresh process ------------------------------------------------------
 
 
+class _Tenths:
+    """Resident memory (VmRSS) each time another tenth of a run's items is done: flat or growing."""
+
+    def __init__(self, total: int) -> None:
+        self.total = max(1, total)
+        self.rss: list[float] = []
+
+    def done(self, k: int) -> None:
+        """`k` items are done."""
+        while len(self.rss) < 10 and k * 10 >= (len(self.rss) + 1) * self.total:
+            self.rss.append(_status_mb("VmRSS:"))
+
+
 class _Clock:
-    """Wall time from the start of a run, and when the first document was complete."""
+    """Wall time from the start of a run, when the first document was complete, memory by tenths."""
 
     def __init__(self, docs_path: str, lang: str = "de") -> None:
         self.lang = lang
@@ -94,17 +107,20 @@ class _Clock:
             for span in split_sentences(d["text"], self.lang, max_chars=1000)
         ]
         self.first: float | None = None
+        self.tenths = _Tenths(len(self.lines))
 
     def sentence_done(self, k: int) -> None:
         """Sentences finish in input order here: the first document is done with its last sentence."""
         if self.first is None and (k + 1 == len(self.lines) or self.lines[k + 1][0] != 0):
             self.first = time.perf_counter() - self.started
+        self.tenths.done(k + 1)
 
     def result(self) -> dict[str, float]:
         return {
             "seconds": time.perf_counter() - self.started,
             "first": self.first or 0.0,
             "segments": len(self.lines),
+            "rss_tenths": self.tenths.rss,
         }
 
 
@@ -196,13 +212,20 @@ def transnorm_run(engine: str, model: str, docs_path: str, out_tokens: int) -> d
     config = PipelineConfig(target_lang="en").with_overrides(translate=translate)
     first = None
     segments = 0
+    tenths = _Tenths(len(Path(docs_path).read_text(encoding="utf-8").splitlines()))
     with Pipeline(config) as pipe:
-        for doc in pipe.stream(read_documents([docs_path])):
+        for k, doc in enumerate(pipe.stream(read_documents([docs_path])), 1):
             if first is None:
                 first = time.perf_counter() - started
             segments += len(doc.segments)
             assert not doc.errors, doc.errors
-    return {"seconds": time.perf_counter() - started, "first": first or 0.0, "segments": segments}
+            tenths.done(k)
+    return {
+        "seconds": time.perf_counter() - started,
+        "first": first or 0.0,
+        "segments": segments,
+        "rss_tenths": tenths.rss,
+    }
 
 
 SYSTEMS = {
@@ -227,11 +250,16 @@ SUITES = {
 }
 
 
-def _peak_rss_mb() -> float:
+def _status_mb(key: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmHWM: peak, VmRSS: now), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(key):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _peak_rss_mb() -> float:
+    return _status_mb("VmHWM:")
 
 
 def worker(system: str, model: str, docs_path: str, out_tokens: int) -> None:
@@ -344,6 +372,13 @@ def _report(
                     f"{cpu:.1f} | {cpu / ref_cpu:.2f} | {first:.2f} s | {100 * first / secs:.1f}% | "
                     f"{med(system, n, 'rss_mb'):.0f} |"
                 )
+    print("\nresident memory (VmRSS, MB) when each tenth of the run was done, largest size, first run:")
+    for name in suites:
+        systems, _, _, _ = SUITES[name]
+        n = max(sizes[name])
+        for system in systems:
+            tenths = results[(system, n)][0].get("rss_tenths", [])
+            print(f"  {name} {n} {system:25} " + " ".join(f"{x:5.0f}" for x in tenths))
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def mask_names(text: str, names: frozenset[str], script_of: Callable[[str], str 
     for match in _TOKEN_RE.finditer(text):
         word = match.group()
         gap = text[max(previous_end, 0) : match.start()]
-        at_start = previous_end < 0 or any(ch in _STARTERS for ch in gap)
+        at_start = previous_end < 0 or (gap != " " and any(ch in _STARTERS for ch in gap))
         previous_end = match.end()
         letters, kind = _token(word, at_start, names, script_of)
         total += letters

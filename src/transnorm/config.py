@@ -91,9 +91,9 @@ class TranslateOptions:
     """Model id or local path that overrides the engine's routing table (`--model`)."""
     batch_size: int = 32
     """Segments per engine call."""
-    window_docs: int = 256
+    window_docs: int = 512
     """Most documents held between being read and being handed on: bounds memory when streaming, and
-    the length-sorted buckets batches are cut from (up to 2,048 segments) need room in it."""
+    the length-sorted buckets batches are cut from (up to 4,096 segments) need room in it."""
     batch_wait_ms: int = 200
     """On input that comes slowly, an idle engine thread gets a partial batch once the oldest waiting
     segment has waited this long (milliseconds); at the end of input it gets one at once. Lower: less

@@ -343,6 +343,11 @@ def _iso(langdetect_code: str) -> str:
     return sd.LANGDETECT_TO_ISO.get(langdetect_code, langdetect_code)
 
 
+@lru_cache(maxsize=256)
+def _isos(langdetect_codes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(map(_iso, langdetect_codes))
+
+
 class _Profiles:
     """One backend's language profiles, and factories restricted to subsets of them.
 
@@ -486,6 +491,7 @@ class LanguageDetector:
         self._all = frozenset(_iso(lang) for lang in ld_langs) | sd.RULE_ONLY_LANGUAGES
         _check_config(config, self._all)
         self._ld_of_iso: dict[str, tuple[str, ...]] = {}
+        self._ld_langs: dict[tuple[str, ...], tuple[str, ...]] = {}
         for lang in ld_langs:
             self._ld_of_iso.setdefault(_iso(lang), ())
             self._ld_of_iso[_iso(lang)] += (lang,)
@@ -546,7 +552,10 @@ class LanguageDetector:
         return [self.detect(text) for text in texts]
 
     def _langdetect(self, text: str, candidates: list[str], priors: Mapping[str, float] | None) -> Detection:
-        ld_langs = tuple(sorted(ld for iso in candidates for ld in self._ld_of_iso.get(iso, ())))
+        ld_langs = self._ld_langs.get(tuple(candidates))
+        if ld_langs is None:  # a few candidate sets recur: each is worked out once
+            ld_langs = tuple(sorted(ld for iso in candidates for ld in self._ld_of_iso.get(iso, ())))
+            self._ld_langs[tuple(candidates)] = ld_langs
         if not ld_langs:
             return Detection(UNDETERMINED, 0.0)
         probs = self._probabilities(text, ld_langs)
@@ -571,8 +580,8 @@ class LanguageDetector:
         elif masked is not None and masked.known > _KNOWN_NAMES_SHARE * masked.total:
             share = 1 - masked.known / masked.total  # mostly known names and acronyms
         scores: Counter[str] = Counter()
-        for ld, prob in zip(ld_langs, probs, strict=True):
-            scores[_iso(ld)] += prob
+        for iso, prob in zip(_isos(ld_langs), probs, strict=True):
+            scores[iso] += prob
         if self._config.function_words and len(text) <= _WORDS_MAX_CHARS:
             hits = _function_word_hits(masked.text if masked is not None else text, scores)
             if hits:

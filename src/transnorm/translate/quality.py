@@ -45,14 +45,10 @@ def is_untranslated(source: str, target: str, min_letters: int = 15) -> bool:
 
 def weighted_length(text: str) -> float:
     """Length in characters, counting ideographs, kana and Hangul as 3 (they carry a word each)."""
+    n = len("".join(text.split()))  # characters that are not white space (str.isspace)
     if text.isascii():
-        return float(len(text) - sum(map(text.count, " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")))
-    n = 0.0
-    for ch in text:
-        if ch.isspace():
-            continue
-        n += 3.0 if _is_wide(ch) else 1.0
-    return n
+        return float(n)
+    return float(n + 2 * sum(1 for ch in text if not ch.isascii() and not ch.isspace() and _is_wide(ch)))
 
 
 def length_ratio_out_of_range(

@@ -7,15 +7,15 @@ queued behind the running ones, and a document is handed on the moment its last 
 input order. Memory is bounded by `window_docs`: at most that many documents are held between being
 read and being handed on.
 
-Batches are cut when an engine can take work, not when units arrive. Each engine has one batch
-queued beyond its threads, so a thread that finishes starts the next batch without waiting for this
-one; when that slot frees and no cut batch is left, the next *bucket* is cut: every buffered unit, up
-to 16 batches' worth in the first bucket and 64 (2,048 segments at the default batch size) in the
-others, sorted longest first and cut into batches. Cutting late is what makes the buckets big, and big buckets pad
-little: the batches hold inputs of nearly the same length (NTREX through bench_stream's tokenizer, in
-batches of 32: 12% padding in CTranslate2's own 512-segment read-ahead, 5% in 2,048-segment buckets).
-The oldest document of a bucket goes into the bucket's first batch, so that it is done after one batch
-however big the bucket: the first record comes early. Besides:
+Batches are cut when an engine can take work, not when units arrive. Each engine has one batch queued
+beyond its threads, so a thread that finishes starts the next batch without waiting for this one; when
+that slot frees and no cut batch is left, the next *bucket* is cut: every buffered unit, up to 16
+batches' worth in the first bucket and 128 (4,096 segments at the default batch size) in the others,
+sorted longest first and cut into batches. Cutting late is what makes the buckets big, and big buckets
+pad little: the batches hold inputs of nearly the same length (NTREX through bench_stream's tokenizer,
+in batches of 32: 11% padding in CTranslate2's own 512-segment read-ahead, 3.5% in 2,048-segment
+buckets, 2% in 4,096). The oldest document of a bucket goes into the bucket's first batch, so that it is
+done after one batch however big the bucket: the first record comes early. Besides:
 
 - the engine never idles while there is work: a thread with nothing to run gets a partial batch once
   the oldest waiting segment has waited `batch_wait_ms`, or at once when no more input can come now
@@ -56,11 +56,11 @@ log = logging.getLogger(__name__)
 STAGE = "translate"
 
 # Units are sorted and cut into batches a bucket at a time: at most 16 batches' worth in the first (what
-# CTranslate2's `translate_iterable` reads ahead), so that the engine starts soon, then up to 64: the
+# CTranslate2's `translate_iterable` reads ahead), so that the engine starts soon, then up to 128: the
 # bigger the bucket, the closer the lengths in a batch. A small input, read before the engine asks, is
 # one bucket.
 FIRST_BUCKET_BATCHES = 16
-MAX_BUCKET_BATCHES = 64
+MAX_BUCKET_BATCHES = 128
 # Batches queued per engine beyond its threads: a thread that finishes one starts the next at once.
 LOOKAHEAD_BATCHES = 1
 # Finished texts remembered per document of the window, for repeats (datelines, boilerplate).
