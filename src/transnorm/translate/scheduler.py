@@ -14,8 +14,8 @@ batches' worth in the first bucket and 128 (4,096 segments at the default batch 
 sorted longest first and cut into batches. Cutting late is what makes the buckets big, and big buckets
 pad little: the batches hold inputs of nearly the same length (NTREX through bench_stream's tokenizer,
 in batches of 32: 11% padding in CTranslate2's own 512-segment read-ahead, 3.5% in 2,048-segment
-buckets, 2% in 4,096). The oldest document of a bucket goes into the bucket's first batch, so that it is
-done after one batch however big the bucket: the first record comes early. Besides:
+buckets, 2% in 4,096). The first document goes into the first batch, so that it is done after one
+batch however big the first bucket: the first record comes early. Besides:
 
 - the engine never idles while there is work: a thread with nothing to run gets a partial batch once
   the oldest waiting segment has waited `batch_wait_ms`, or at once when no more input can come now
@@ -402,14 +402,15 @@ class Scheduler:
         return max(1, self.options.batch_size) * batches
 
     def _batches(self, units: list[_Unit], size: int) -> list[list[_Unit]]:
-        """`units` cut into batches by count and padded-token budget: first the oldest document's batch,
-        then the rest sorted longest first.
+        """`units` cut into batches by count and padded-token budget, sorted longest first; in the first
+        bucket, the first document's batch goes before them.
 
-        The oldest document's units go together, so that it is done after one batch however big the
-        bucket (see `_oldest_document_batch` for what fills that batch). Longest first: the batches submitted
-        last, which may run alone at the end, are the short ones.
+        The first document's units go together, so that the first record comes after one batch however
+        big the bucket (`_oldest_document_batch` says what fills that batch); later buckets are sorted
+        alone, which pads least. Longest first: the batches submitted last, which may run alone at the
+        end, are the short ones.
         """
-        first = self._oldest_document_batch(units, size)
+        first = self._oldest_document_batch(units, size) if self.buckets == 0 else []
         if first:
             chosen = {id(u) for u in first}
             units = [u for u in units if id(u) not in chosen]
