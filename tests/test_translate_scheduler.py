@@ -51,7 +51,11 @@ class SlowReverser(TranslationEngine):
 
 
 def _doc(i: int, n: int = 4) -> Document:
-    sentences = [f"Satz {k} von Dokument {i} mit {'vielen ' * (k % 5)}Wörtern." for k in range(n)]
+    return _document(i, [f"Satz {k} von Dokument {i} mit {'vielen ' * (k % 5)}Wörtern." for k in range(n)])
+
+
+def _document(i: int, sentences: list[str]) -> Document:
+    """Document `d{i}`: the sentences joined by spaces, already segmented."""
     text, segments, pos = " ".join(sentences), [], 0
     for k, s in enumerate(sentences):
         segments.append(Segment(index=k, start=pos, end=pos + len(s), source=s))
@@ -108,12 +112,9 @@ class TimedReverser(SlowReverser):
 
 def _varied_doc(i: int, rng: random.Random, n: int = 8) -> Document:
     """A document whose sentences have 1 to 30 words: batches cut in arrival order pad a lot."""
-    sentences = [" ".join(f"w{i}x{k}y{j}" for j in range(rng.randint(1, 30))) + "." for k in range(n)]
-    text, segments, pos = " ".join(sentences), [], 0
-    for k, s in enumerate(sentences):
-        segments.append(Segment(index=k, start=pos, end=pos + len(s), source=s))
-        pos += len(s) + 1
-    return Document(id=f"d{i}", text=text, lang="de", segments=segments)
+    return _document(
+        i, [" ".join(f"w{i}x{k}y{j}" for j in range(rng.randint(1, 30))) + "." for k in range(n)]
+    )
 
 
 def _padding(batches: list[list[str]]) -> float:
