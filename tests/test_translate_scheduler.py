@@ -147,6 +147,19 @@ def test_buckets_grow_and_pad_less_than_a_fixed_read_ahead() -> None:
     assert _padding(started) < 0.8 * _padding(read_ahead)
 
 
+def test_documents_come_out_one_after_another_within_a_big_bucket() -> None:
+    rng = random.Random(3)
+    docs = [_varied_doc(i, rng) for i in range(150)]  # 1,200 segments in 300 batches
+    engine = SlowReverser(seconds=0.002)
+    engine.concurrent_batches = 1
+    # a window of 70 documents: buckets of up to 560 segments are cut while input is still coming
+    stage = _stage(engine, batch_wait_ms=60_000, batch_size=4, window_docs=70)
+    moments = [len(engine.started) for _ in stage.pipe(docs)]  # batches started when each came out
+    # sorted by length alone, a bucket's documents would all come out at its end (17 moments here);
+    # oldest batch first, they come out along the way (113), as a progress bar should show
+    assert len(set(moments)) >= 60
+
+
 def test_the_last_bucket_gives_every_engine_thread_as_many_batches() -> None:
     engine = SlowReverser(seconds=0.0)  # two threads
     stage = _stage(engine, batch_wait_ms=60_000, batch_size=8)

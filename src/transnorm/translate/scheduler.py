@@ -25,9 +25,10 @@ batch however big the first bucket: the first record comes early. Besides:
   bucket (once: a unit is never held back twice);
 - the last bucket, at the end of input, is cut into evenly filled batches, as many for each engine
   thread, so that the threads finish together;
-- the oldest documents are served first: buckets are cut in arrival order, and the group with the
-  oldest waiting unit is served first; within a bucket the longest batches go first, so that no long
-  batch runs alone at the end.
+- the oldest documents are served first: buckets are cut in arrival order, the group with the oldest
+  waiting unit is served first, and within a bucket the batch holding the oldest unit goes first, so
+  that documents finish one after another (a progress bar moves) rather than all at the bucket's end;
+  in the last bucket the longest batches go first instead, so that no long batch runs alone at the end.
 
 Each unit is tokenised once: engines that offer `encode` / `translate_encoded` get their own token
 sequences back, and the token count that sized the batch is the length of that same sequence.
@@ -379,6 +380,8 @@ class Scheduler:
             for unit in tail:
                 unit.held_back = True
             buffer[:0] = sorted(tail, key=lambda u: u.seq)
+        if not exhausted:  # oldest units first: documents finish one after another, not all at the end
+            batches.sort(key=lambda b: min(u.seq for u in b))
         group.ready.extend(batches)
         return True
 
@@ -407,8 +410,8 @@ class Scheduler:
 
         The first document's units go together, so that the first record comes after one batch however
         big the bucket (`_oldest_document_batch` says what fills that batch); later buckets are sorted
-        alone, which pads least. Longest first: the batches submitted last, which may run alone at the
-        end, are the short ones.
+        alone, which pads least. The order returned is the one the last bucket runs in (`_cut` runs the
+        others oldest unit first).
         """
         first = self._oldest_document_batch(units, size) if self.buckets == 0 else []
         if first:
