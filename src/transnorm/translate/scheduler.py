@@ -28,7 +28,8 @@ batch however big the first bucket: the first record comes early. Besides:
 - the oldest documents are served first: buckets are cut in arrival order, the group with the oldest
   waiting unit is served first, and within a bucket the batch holding the oldest unit goes first, so
   that documents finish one after another (a progress bar moves) rather than all at the bucket's end;
-  in the last bucket the longest batches go first instead, so that no long batch runs alone at the end.
+  the last bucket keeps its shortest batches, two per engine thread, for the very end, so that no long
+  batch runs alone there.
 
 Each unit is tokenised once: engines that offer `encode` / `translate_encoded` get their own token
 sequences back, and the token count that sized the batch is the length of that same sequence.
@@ -380,9 +381,12 @@ class Scheduler:
             for unit in tail:
                 unit.held_back = True
             buffer[:0] = sorted(tail, key=lambda u: u.seq)
-        if not exhausted:  # oldest units first: documents finish one after another, not all at the end
-            batches.sort(key=lambda b: min(u.seq for u in b))
-        group.ready.extend(batches)
+        # the batch holding the oldest unit first, so that documents finish one after another rather than
+        # all at the bucket's end; in the last bucket the shortest batches are kept for the very end
+        keep = 2 * self._workers(group.engine) if exhausted else 0
+        head, tail = (batches[:-keep], batches[-keep:]) if 0 < keep < len(batches) else (batches, [])
+        head.sort(key=lambda b: min(u.seq for u in b))
+        group.ready.extend(head + tail)
         return True
 
     def _fill(self, batch: list[_Unit], buffer: list[_Unit]) -> None:
@@ -410,8 +414,7 @@ class Scheduler:
 
         The first document's units go together, so that the first record comes after one batch however
         big the bucket (`_oldest_document_batch` says what fills that batch); later buckets are sorted
-        alone, which pads least. The order returned is the one the last bucket runs in (`_cut` runs the
-        others oldest unit first).
+        alone, which pads least. `_cut` decides the order they run in.
         """
         first = self._oldest_document_batch(units, size) if self.buckets == 0 else []
         if first:
