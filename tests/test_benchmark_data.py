@@ -48,8 +48,8 @@ def test_every_benchmark_with_data_uses_the_helper() -> None:
 
 
 def test_repository_copy_comes_first(data, tmp_path: Path) -> None:
-    shared = _put(tmp_path / "corpora", "names/ofac_alias_clusters.tsv")
-    assert data.data_file("names/ofac_alias_clusters.tsv") == shared
+    corpora = _put(tmp_path / "corpora", "names/ofac_alias_clusters.tsv")
+    assert data.data_file("names/ofac_alias_clusters.tsv") == corpora
     repo = _put(tmp_path / "repo", "names/ofac_alias_clusters.tsv")
     assert data.data_file("names/ofac_alias_clusters.tsv") == repo
 
