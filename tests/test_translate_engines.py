@@ -226,6 +226,24 @@ def test_ct2_engine_does_not_import_torch_or_transformers(models: Models) -> Non
     assert run.returncode == 0, run.stderr
 
 
+def test_ct2_engine_tunes_malloc_before_loading_unless_told_not_to(models: Models) -> None:
+    code = (
+        "import sys\n"
+        "from transnorm import _malloc\n"
+        "from transnorm.translate.ct2 import CTranslate2Engine\n"
+        f"e = CTranslate2Engine(model={str(models.ct2_marian)!r}, tune_malloc=sys.argv[1] == 'on')\n"
+        "assert not _malloc.malloc_tuned()  # constructing loads nothing\n"
+        "e.translate_batch(['Hallo Welt'], 'de', 'en')\n"
+        "print(_malloc.malloc_tuned())\n"
+    )
+    for option, expected in (("on", "True"), ("off", "False")):
+        run = subprocess.run(
+            [sys.executable, "-c", code, option], capture_output=True, text=True, timeout=120
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split()[-1] == expected
+
+
 # -- the stage on a real engine: long inputs, order, cache ------------------------------------------------
 
 

@@ -7,7 +7,9 @@ this module never imports transformers or torch, which would slow CTranslate2 do
 
 On CPU the default is int8 with one thread per batch and two batches in flight (`intra_threads=1,
 inter_threads=2`): on two cores that ran 4.3x faster than transformers, where two threads on one
-batch gained only 1.2x. The translate stage sends `concurrent_batches` batches at once.
+batch gained only 1.2x. The translate stage sends `concurrent_batches` batches at once. Before the
+first model loads, glibc's malloc is set to keep freed memory for the next batch (`tune_malloc`, see
+`transnorm._malloc`): 7-11% faster on the benchmark model, and batch order no longer matters.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from transnorm import _malloc
 from transnorm._paths import transnorm_cache
 from transnorm.errors import E_ENGINE_FAILED, E_MODEL_UNAVAILABLE, EngineError, missing_dependency
 from transnorm.translate.routed import RoutedEngine
@@ -49,7 +52,8 @@ def is_ct2_dir(path: Path) -> bool:
 
 
 class CTranslate2Engine(RoutedEngine):
-    """CTranslate2; options as in `RoutedEngine` plus compute type, device, threads and model store."""
+    """CTranslate2; options as in `RoutedEngine` plus compute type, device, threads, model store, and
+    whether to tune glibc's malloc (`tune_malloc`, on by default)."""
 
     name = "ctranslate2"
 
@@ -60,9 +64,11 @@ class CTranslate2Engine(RoutedEngine):
         intra_threads: int = 1,
         inter_threads: int = 2,
         models_dir: str | None = None,
+        tune_malloc: bool = True,
         **options: Any,
     ) -> None:
         super().__init__(**options)
+        self.tune_malloc = tune_malloc
         self.compute_type = compute_type
         self.device = device
         self.intra_threads = intra_threads
@@ -158,6 +164,8 @@ class _CT2Model:
         meta = read_metadata(path)
         default_positions = 512 if self.family == MARIAN else 1024
         self.max_input_tokens = int(meta.get("max_positions") or default_positions)
+        if engine.tune_malloc:  # before the engine's threads make their own arenas
+            _malloc.tune_malloc()
         try:
             self.translator = ctranslate2.Translator(
                 str(path),
