@@ -172,7 +172,7 @@ def raw_hf_pipeline(model: str, docs_path: str, out_tokens: int) -> dict[str, fl
     from transformers import pipeline
 
     translate = pipeline("translation", model=model, device="cpu", batch_size=32)
-    texts = [line for _, line in clock.lines]
+    texts = (line for _, line in clock.lines)  # a generator: the pipeline then yields as it goes
     for k, _ in enumerate(translate(texts, max_new_tokens=out_tokens, num_beams=1, do_sample=False)):
         clock.sentence_done(k)
     return clock.result()
