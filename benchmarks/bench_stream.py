@@ -8,9 +8,9 @@ Three suites, every system in its own process (so peak RSS is per run), runs int
   batches of 32, CTranslate2's own streaming), `intra_threads=1, inter_threads=2`; *transnorm*:
   `Pipeline` (detect, segment, translate, normalise) with the ctranslate2 engine, the same threads
   and batch size, cache off; *raw-ct2-tuned-malloc*: raw with glibc's malloc set as transnorm's
-  engine sets it (`tune_malloc`), so that transnorm's own scheduling is compared too. Targets: time ratio <= 1.0 at every size; first document <= 10% of the
-  run from 123 documents up; flat memory up to 984 documents (resident memory at each tenth of a
-  run is printed).
+  engine sets it (`tune_malloc`), so that transnorm's own scheduling is compared too. Targets (against
+  raw-ct2): time ratio <= 1.0 at every size; first document <= 10% of the run from 123 documents up;
+  flat memory up to 984 documents (resident memory at each tenth of a run is printed).
 - **hf** (20 documents): the same architecture on transformers/PyTorch fp32. *generate*: batches of
   32 sentences in input order through `model.generate`, one at a time on PyTorch's default threads (one
   per core); *pipeline*: transformers' `pipeline("translation", batch_size=32)`; *transnorm*: the
